@@ -37,7 +37,9 @@ struct SaKey {
 };
 
 // Limits as XFRM's xfrm_lifetime_cfg: 0 means none. strongSwan puts the rekey time into the
-// soft add-expiry and the lifetime into the hard one (seed 001).
+// soft add-expiry and the lifetime into the hard one (seed 001). Add-expiry counts from the
+// install, use-expiry from the first packet. The soft expiry fires at most once, whichever
+// soft limit is reached first; a soft limit at or beyond its hard one never fires.
 struct Lifetime {
   uint64_t soft_add_seconds = 0;
   uint64_t hard_add_seconds = 0;
@@ -45,6 +47,8 @@ struct Lifetime {
   uint64_t hard_bytes = 0;
   uint64_t soft_packets = 0;
   uint64_t hard_packets = 0;
+  uint64_t soft_use_seconds = 0;
+  uint64_t hard_use_seconds = 0;
   bool operator==(const Lifetime&) const = default;
 };
 
@@ -92,6 +96,11 @@ struct SaUpdate {
   std::optional<UdpEncap> encap;
 };
 
+// What a policy does with matching traffic: protect it with the template's SA (XFRM action
+// allow with a template), let it pass in the clear (allow, no template) or drop it (block).
+enum class PolicyAction : uint8_t { Protect, Pass, Drop };
+std::string_view name(PolicyAction a);  // "protect", "pass", "drop"
+
 struct PolicySpec {
   Selector selector;
   Direction direction = Direction::Out;
@@ -102,16 +111,27 @@ struct PolicySpec {
   Mode mode = Mode::Tunnel;
   uint32_t reqid = 0;
   uint32_t priority = 0;
+  // The template fields above matter only for Protect.
+  PolicyAction action = PolicyAction::Protect;
   bool operator==(const PolicySpec&) const = default;
 };
 
 // An SA as the backend holds it, for reports and expectations.
 struct SaEntry {
   SaSpec spec;
-  Time added;                 // on the backend's clock
+  Time added;                 // on the backend's clock (the xfrm backend: Unix time)
   uint64_t bytes = 0;         // traffic counters (the memory backend can be fed traffic)
   uint64_t packets = 0;
+  std::optional<Time> first_use;  // when the first packet was counted
   bool soft_expired = false;  // the soft expire event has fired
+};
+
+// An SPI handed out by allocate_spi and not yet used by add_sa or released by delete_sa (the
+// kernel's larval "acquire" state).
+struct SpiReservation {
+  SaKey key;
+  IpAddress src;
+  Time allocated;
 };
 
 struct ExpireEvent {
@@ -123,6 +143,12 @@ struct ExpireEvent {
 enum class Operation : uint8_t { AllocSpi, AddSa, UpdateSa, DeleteSa, AddPolicy, DeletePolicy };
 std::string_view name(Operation op);  // "alloc-spi", "add-sa", ...
 
+// Every failing call returns an Error shaped like a kernel answer (see kernel_error.h): the
+// reason names the operation and its target and ends in the errno text, "add SA ESP
+// 0xc14f1c0a 192.168.0.2 => 192.168.0.1: Protocol not supported (errno 93)", sys_errno() is
+// the errno, and the code is kNotFound for ESRCH/ENOENT, kSystem otherwise. The memory
+// backend, the xfrm backend and the fault injector all answer this way, so the engine logs
+// and handles a simulated failure exactly as a real one.
 class SaBackend {
  public:
   virtual ~SaBackend() = default;
@@ -133,20 +159,29 @@ class SaBackend {
   // backend's SAs for (protocol, dst). The SPI is reserved until add_sa or delete_sa uses it.
   virtual Result<uint32_t> allocate_spi(Protocol protocol, const IpAddress& src,
                                         const IpAddress& dst) = 0;
-  // XFRM_MSG_NEWSA (or UPDSA on a reserved SPI). Fails if (protocol, spi, dst) exists.
+  // XFRM_MSG_NEWSA (or UPDSA on a reserved SPI). Fails with EEXIST if (protocol, spi, dst)
+  // exists.
   virtual Status add_sa(const SaSpec& spec) = 0;
+  // Moves an SA to new addresses or encapsulation ports (MOBIKE, NAT-T). The SA is installed
+  // afresh, since XFRM identifies a state by its destination and keeps neither a source nor
+  // a different encapsulation through UPDSA: its add time, counters and lifetimes restart.
+  // Fails with ESRCH (kNotFound) if there is no such SA.
   virtual Status update_sa(const SaKey& key, const SaUpdate& update) = 0;
-  // Fails with kNotFound if there is no such SA.
+  // Fails with ESRCH (kNotFound) if there is no such SA. Deleting a reserved SPI releases it.
   virtual Status delete_sa(const SaKey& key) = 0;
+  // Policies are keyed by (selector, direction): adding an existing one fails with EEXIST,
+  // deleting a missing one with ENOENT (kNotFound).
   virtual Status add_policy(const PolicySpec& policy) = 0;
   virtual Status delete_policy(const Selector& selector, Direction direction) = 0;
 
   virtual std::vector<SaEntry> list_sas() const = 0;
   virtual std::vector<PolicySpec> list_policies() const = 0;
   virtual std::optional<SaEntry> find_sa(const SaKey& key) const = 0;
+  // SPIs allocated and not yet used or released.
+  virtual std::vector<SpiReservation> list_reserved_spis() const { return {}; }
 
   // Soft and hard expiry (XFRM_MSG_EXPIRE). The memory backend fires them on its loop's
-  // clock; a hard expire also removes the SA, as the kernel does.
+  // clock; a hard expire also removes the SA, as the kernel does, before the handler runs.
   virtual void set_expire_handler(std::function<void(const ExpireEvent&)> handler) = 0;
 };
 

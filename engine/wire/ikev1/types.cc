@@ -19,6 +19,7 @@ constexpr NameEntry<PayloadType> kPayloadTypeEntries[] = {
     {PayloadType::Notification, "N"},
     {PayloadType::Delete, "D"},
     {PayloadType::VendorId, "VID"},
+    {PayloadType::Attribute, "ATTR"},
     {PayloadType::NAT_D, "NAT-D"},
     {PayloadType::NAT_OA, "NAT-OA"},
     {PayloadType::NAT_D_DRAFT, "NAT-D(draft)"},
@@ -76,6 +77,11 @@ constexpr NameEntry<AhTransformId> kAhTransformIdEntries[] = {
     {AhTransformId::AH_SHA2_256, "AH_SHA2_256"},
     {AhTransformId::AH_SHA2_384, "AH_SHA2_384"},
     {AhTransformId::AH_SHA2_512, "AH_SHA2_512"},
+    {AhTransformId::AH_RIPEMD, "AH_RIPEMD"},
+    {AhTransformId::AH_AES_XCBC_MAC, "AH_AES_XCBC_MAC"},
+    {AhTransformId::AH_AES_128_GMAC, "AH_AES_128_GMAC"},
+    {AhTransformId::AH_AES_192_GMAC, "AH_AES_192_GMAC"},
+    {AhTransformId::AH_AES_256_GMAC, "AH_AES_256_GMAC"},
 };
 }  // namespace
 const NameTable<AhTransformId> kAhTransformIdNames{kAhTransformIdEntries};
@@ -103,12 +109,26 @@ constexpr NameEntry<EspTransformId> kEspTransformIdEntries[] = {
     {EspTransformId::ESP_AES_GCM_8, "ESP_AES_GCM_8"},
     {EspTransformId::ESP_AES_GCM_12, "ESP_AES_GCM_12"},
     {EspTransformId::ESP_AES_GCM_16, "ESP_AES_GCM_16"},
+    {EspTransformId::ESP_SEED_CBC, "ESP_SEED_CBC"},
     {EspTransformId::ESP_NULL_AUTH_AES_GMAC, "ESP_NULL_AUTH_AES_GMAC"},
+    {EspTransformId::ESP_CAMELLIA, "ESP_CAMELLIA"},
 };
 }  // namespace
 const NameTable<EspTransformId> kEspTransformIdNames{kEspTransformIdEntries};
 std::string_view name(EspTransformId v) { return kEspTransformIdNames.name(v); }
 std::string to_string(EspTransformId v) { return kEspTransformIdNames.describe(v, "ESP"); }
+
+namespace {
+constexpr NameEntry<IpcompTransformId> kIpcompTransformIdEntries[] = {
+    {IpcompTransformId::IPCOMP_OUI, "IPCOMP_OUI"},
+    {IpcompTransformId::IPCOMP_DEFLATE, "IPCOMP_DEFLATE"},
+    {IpcompTransformId::IPCOMP_LZS, "IPCOMP_LZS"},
+    {IpcompTransformId::IPCOMP_LZJH, "IPCOMP_LZJH"},
+};
+}  // namespace
+const NameTable<IpcompTransformId> kIpcompTransformIdNames{kIpcompTransformIdEntries};
+std::string_view name(IpcompTransformId v) { return kIpcompTransformIdNames.name(v); }
+std::string to_string(IpcompTransformId v) { return kIpcompTransformIdNames.describe(v, "IPCOMP"); }
 
 namespace {
 constexpr NameEntry<OakleyAttribute> kOakleyAttributeEntries[] = {
@@ -174,10 +194,20 @@ constexpr NameEntry<OakleyAuthMethod> kOakleyAuthMethodEntries[] = {
     {OakleyAuthMethod::ECDSA_SHA256_P256, "ECDSA with SHA-256 on P-256"},
     {OakleyAuthMethod::ECDSA_SHA384_P384, "ECDSA with SHA-384 on P-384"},
     {OakleyAuthMethod::ECDSA_SHA512_P521, "ECDSA with SHA-512 on P-521"},
+    {OakleyAuthMethod::HYBRID_INIT_RSA, "HYBRID_INIT_RSA"},
+    {OakleyAuthMethod::HYBRID_RESP_RSA, "HYBRID_RESP_RSA"},
+    {OakleyAuthMethod::HYBRID_INIT_DSS, "HYBRID_INIT_DSS"},
+    {OakleyAuthMethod::HYBRID_RESP_DSS, "HYBRID_RESP_DSS"},
     {OakleyAuthMethod::XAUTH_INIT_PSK, "XAUTH_INIT_PSK"},
     {OakleyAuthMethod::XAUTH_RESP_PSK, "XAUTH_RESP_PSK"},
+    {OakleyAuthMethod::XAUTH_INIT_DSS, "XAUTH_INIT_DSS"},
+    {OakleyAuthMethod::XAUTH_RESP_DSS, "XAUTH_RESP_DSS"},
     {OakleyAuthMethod::XAUTH_INIT_RSA, "XAUTH_INIT_RSA"},
     {OakleyAuthMethod::XAUTH_RESP_RSA, "XAUTH_RESP_RSA"},
+    {OakleyAuthMethod::XAUTH_INIT_RSA_ENC, "XAUTH_INIT_RSA_ENC"},
+    {OakleyAuthMethod::XAUTH_RESP_RSA_ENC, "XAUTH_RESP_RSA_ENC"},
+    {OakleyAuthMethod::XAUTH_INIT_RSA_REV, "XAUTH_INIT_RSA_REV"},
+    {OakleyAuthMethod::XAUTH_RESP_RSA_REV, "XAUTH_RESP_RSA_REV"},
 };
 }  // namespace
 const NameTable<OakleyAuthMethod> kOakleyAuthMethodNames{kOakleyAuthMethodEntries};
@@ -194,6 +224,38 @@ constexpr NameEntry<OakleyGroupType> kOakleyGroupTypeEntries[] = {
 const NameTable<OakleyGroupType> kOakleyGroupTypeNames{kOakleyGroupTypeEntries};
 std::string_view name(OakleyGroupType v) { return kOakleyGroupTypeNames.name(v); }
 std::string to_string(OakleyGroupType v) { return kOakleyGroupTypeNames.describe(v, "GROUP_TYPE"); }
+
+namespace {
+constexpr NameEntry<GroupDescription> kGroupDescriptionEntries[] = {
+    {GroupDescription::MODP_768, "MODP_768"},
+    {GroupDescription::MODP_1024, "MODP_1024"},
+    {GroupDescription::EC2N_155, "EC2N_155"},
+    {GroupDescription::EC2N_185, "EC2N_185"},
+    {GroupDescription::MODP_1536, "MODP_1536"},
+    {GroupDescription::MODP_2048, "MODP_2048"},
+    {GroupDescription::MODP_3072, "MODP_3072"},
+    {GroupDescription::MODP_4096, "MODP_4096"},
+    {GroupDescription::MODP_6144, "MODP_6144"},
+    {GroupDescription::MODP_8192, "MODP_8192"},
+    {GroupDescription::ECP_256, "ECP_256"},
+    {GroupDescription::ECP_384, "ECP_384"},
+    {GroupDescription::ECP_521, "ECP_521"},
+    {GroupDescription::MODP_1024_160, "MODP_1024_160"},
+    {GroupDescription::MODP_2048_224, "MODP_2048_224"},
+    {GroupDescription::MODP_2048_256, "MODP_2048_256"},
+    {GroupDescription::ECP_192, "ECP_192"},
+    {GroupDescription::ECP_224, "ECP_224"},
+    {GroupDescription::BRAINPOOL_224, "BRAINPOOL_224"},
+    {GroupDescription::BRAINPOOL_256, "BRAINPOOL_256"},
+    {GroupDescription::BRAINPOOL_384, "BRAINPOOL_384"},
+    {GroupDescription::BRAINPOOL_512, "BRAINPOOL_512"},
+    {GroupDescription::CURVE25519, "CURVE_25519"},
+    {GroupDescription::CURVE448, "CURVE_448"},
+};
+}  // namespace
+const NameTable<GroupDescription> kGroupDescriptionNames{kGroupDescriptionEntries};
+std::string_view name(GroupDescription v) { return kGroupDescriptionNames.name(v); }
+std::string to_string(GroupDescription v) { return kGroupDescriptionNames.describe(v, "GROUP"); }
 
 namespace {
 constexpr NameEntry<LifeType> kLifeTypeEntries[] = {
@@ -249,6 +311,10 @@ constexpr NameEntry<IpsecAuthAlgorithm> kIpsecAuthAlgorithmEntries[] = {
     {IpsecAuthAlgorithm::HMAC_SHA2_512, "HMAC-SHA2-512"},
     {IpsecAuthAlgorithm::HMAC_RIPEMD, "HMAC-RIPEMD"},
     {IpsecAuthAlgorithm::AES_XCBC_MAC, "AES-XCBC-MAC"},
+    {IpsecAuthAlgorithm::SIG_RSA, "SIG-RSA"},
+    {IpsecAuthAlgorithm::AES_128_GMAC, "AES-128-GMAC"},
+    {IpsecAuthAlgorithm::AES_192_GMAC, "AES-192-GMAC"},
+    {IpsecAuthAlgorithm::AES_256_GMAC, "AES-256-GMAC"},
 };
 }  // namespace
 const NameTable<IpsecAuthAlgorithm> kIpsecAuthAlgorithmNames{kIpsecAuthAlgorithmEntries};
@@ -331,10 +397,67 @@ constexpr NameEntry<NotifyType> kNotifyTypeEntries[] = {
     {NotifyType::INITIAL_CONTACT, "INITIAL_CONTACT"},
     {NotifyType::R_U_THERE, "R_U_THERE"},
     {NotifyType::R_U_THERE_ACK, "R_U_THERE_ACK"},
+    {NotifyType::UNITY_LOAD_BALANCE, "UNITY_LOAD_BALANCE"},
 };
 }  // namespace
 const NameTable<NotifyType> kNotifyTypeNames{kNotifyTypeEntries};
 std::string_view name(NotifyType v) { return kNotifyTypeNames.name(v); }
 std::string to_string(NotifyType v) { return kNotifyTypeNames.describe(v, "NOTIFY"); }
+
+namespace {
+constexpr NameEntry<CfgType> kCfgTypeEntries[] = {
+    {CfgType::ISAKMP_CFG_REQUEST, "ISAKMP_CFG_REQUEST"},
+    {CfgType::ISAKMP_CFG_REPLY, "ISAKMP_CFG_REPLY"},
+    {CfgType::ISAKMP_CFG_SET, "ISAKMP_CFG_SET"},
+    {CfgType::ISAKMP_CFG_ACK, "ISAKMP_CFG_ACK"},
+};
+}  // namespace
+const NameTable<CfgType> kCfgTypeNames{kCfgTypeEntries};
+std::string_view name(CfgType v) { return kCfgTypeNames.name(v); }
+std::string to_string(CfgType v) { return kCfgTypeNames.describe(v, "CFG"); }
+
+namespace {
+constexpr NameEntry<CfgAttribute> kCfgAttributeEntries[] = {
+    {CfgAttribute::INTERNAL_IP4_ADDRESS, "INTERNAL_IP4_ADDRESS"},
+    {CfgAttribute::INTERNAL_IP4_NETMASK, "INTERNAL_IP4_NETMASK"},
+    {CfgAttribute::INTERNAL_IP4_DNS, "INTERNAL_IP4_DNS"},
+    {CfgAttribute::INTERNAL_IP4_NBNS, "INTERNAL_IP4_NBNS"},
+    {CfgAttribute::INTERNAL_ADDRESS_EXPIRY, "INTERNAL_ADDRESS_EXPIRY"},
+    {CfgAttribute::INTERNAL_IP4_DHCP, "INTERNAL_IP4_DHCP"},
+    {CfgAttribute::APPLICATION_VERSION, "APPLICATION_VERSION"},
+    {CfgAttribute::INTERNAL_IP6_ADDRESS, "INTERNAL_IP6_ADDRESS"},
+    {CfgAttribute::INTERNAL_IP6_NETMASK, "INTERNAL_IP6_NETMASK"},
+    {CfgAttribute::INTERNAL_IP6_DNS, "INTERNAL_IP6_DNS"},
+    {CfgAttribute::INTERNAL_IP6_NBNS, "INTERNAL_IP6_NBNS"},
+    {CfgAttribute::INTERNAL_IP6_DHCP, "INTERNAL_IP6_DHCP"},
+    {CfgAttribute::INTERNAL_IP4_SUBNET, "INTERNAL_IP4_SUBNET"},
+    {CfgAttribute::SUPPORTED_ATTRIBUTES, "SUPPORTED_ATTRIBUTES"},
+    {CfgAttribute::INTERNAL_IP6_SUBNET, "INTERNAL_IP6_SUBNET"},
+    {CfgAttribute::XAUTH_TYPE, "XAUTH_TYPE"},
+    {CfgAttribute::XAUTH_USER_NAME, "XAUTH_USER_NAME"},
+    {CfgAttribute::XAUTH_USER_PASSWORD, "XAUTH_USER_PASSWORD"},
+    {CfgAttribute::XAUTH_PASSCODE, "XAUTH_PASSCODE"},
+    {CfgAttribute::XAUTH_MESSAGE, "XAUTH_MESSAGE"},
+    {CfgAttribute::XAUTH_CHALLENGE, "XAUTH_CHALLENGE"},
+    {CfgAttribute::XAUTH_DOMAIN, "XAUTH_DOMAIN"},
+    {CfgAttribute::XAUTH_STATUS, "XAUTH_STATUS"},
+    {CfgAttribute::XAUTH_NEXT_PIN, "XAUTH_NEXT_PIN"},
+    {CfgAttribute::XAUTH_ANSWER, "XAUTH_ANSWER"},
+    {CfgAttribute::UNITY_BANNER, "UNITY_BANNER"},
+    {CfgAttribute::UNITY_SAVE_PASSWD, "UNITY_SAVE_PASSWD"},
+    {CfgAttribute::UNITY_DEF_DOMAIN, "UNITY_DEF_DOMAIN"},
+    {CfgAttribute::UNITY_SPLITDNS_NAME, "UNITY_SPLITDNS_NAME"},
+    {CfgAttribute::UNITY_SPLIT_INCLUDE, "UNITY_SPLIT_INCLUDE"},
+    {CfgAttribute::UNITY_NATT_PORT, "UNITY_NATT_PORT"},
+    {CfgAttribute::UNITY_LOCAL_LAN, "UNITY_LOCAL_LAN"},
+    {CfgAttribute::UNITY_PFS, "UNITY_PFS"},
+    {CfgAttribute::UNITY_FW_TYPE, "UNITY_FW_TYPE"},
+    {CfgAttribute::UNITY_BACKUP_SERVERS, "UNITY_BACKUP_SERVERS"},
+    {CfgAttribute::UNITY_DDNS_HOSTNAME, "UNITY_DDNS_HOSTNAME"},
+};
+}  // namespace
+const NameTable<CfgAttribute> kCfgAttributeNames{kCfgAttributeEntries};
+std::string_view name(CfgAttribute v) { return kCfgAttributeNames.name(v); }
+std::string to_string(CfgAttribute v) { return kCfgAttributeNames.describe(v, "CFG_ATTR"); }
 
 }  // namespace ikesuite::v1

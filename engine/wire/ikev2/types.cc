@@ -63,6 +63,13 @@ constexpr NameEntry<TransformType> kTransformTypeEntries[] = {
     {TransformType::INTEG, "INTEG"},
     {TransformType::DH, "DH"},
     {TransformType::ESN, "ESN"},
+    {TransformType::ADDKE1, "ADDKE1"},
+    {TransformType::ADDKE2, "ADDKE2"},
+    {TransformType::ADDKE3, "ADDKE3"},
+    {TransformType::ADDKE4, "ADDKE4"},
+    {TransformType::ADDKE5, "ADDKE5"},
+    {TransformType::ADDKE6, "ADDKE6"},
+    {TransformType::ADDKE7, "ADDKE7"},
 };
 }  // namespace
 const NameTable<TransformType> kTransformTypeNames{kTransformTypeEntries};
@@ -166,6 +173,9 @@ constexpr NameEntry<DhGroup> kDhGroupEntries[] = {
     {DhGroup::BRAINPOOL_512, "BRAINPOOL_512"},
     {DhGroup::CURVE25519, "CURVE_25519"},
     {DhGroup::CURVE448, "CURVE_448"},
+    {DhGroup::ML_KEM_512, "ML_KEM_512"},
+    {DhGroup::ML_KEM_768, "ML_KEM_768"},
+    {DhGroup::ML_KEM_1024, "ML_KEM_1024"},
 };
 }  // namespace
 const NameTable<DhGroup> kDhGroupNames{kDhGroupEntries};

@@ -54,8 +54,21 @@ inline constexpr uint8_t kCriticalBit = 0x80;
 // RFC 7296 §3.3.1
 enum class ProtocolId : uint8_t { None = 0, IKE = 1, AH = 2, ESP = 3 };
 
-// RFC 7296 §3.3.2
-enum class TransformType : uint8_t { ENCR = 1, PRF = 2, INTEG = 3, DH = 4, ESN = 5 };
+// RFC 7296 §3.3.2, RFC 9370 §2.2.2 (additional key exchanges)
+enum class TransformType : uint8_t {
+  ENCR = 1,
+  PRF = 2,
+  INTEG = 3,
+  DH = 4,
+  ESN = 5,
+  ADDKE1 = 6,
+  ADDKE2 = 7,
+  ADDKE3 = 8,
+  ADDKE4 = 9,
+  ADDKE5 = 10,
+  ADDKE6 = 11,
+  ADDKE7 = 12,
+};
 
 enum class EncrId : uint16_t {
   DES_IV64 = 1,
@@ -140,6 +153,9 @@ enum class DhGroup : uint16_t {
   BRAINPOOL_512 = 30,
   CURVE25519 = 31,
   CURVE448 = 32,
+  ML_KEM_512 = 35,   // FIPS 203 ML-KEM, draft-ietf-ipsecme-ikev2-mlkem (IANA-assigned)
+  ML_KEM_768 = 36,
+  ML_KEM_1024 = 37,
 };
 
 enum class EsnId : uint16_t { NoEsn = 0, Esn = 1 };
