@@ -20,7 +20,7 @@ build:
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: build
-	@scripts/setup.sh test
+	@scripts/setup.sh test browser
 	ctest --test-dir $(BUILD) -j $(CTEST_JOBS) --output-on-failure
 
 run: build

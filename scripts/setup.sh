@@ -14,12 +14,12 @@
 set -euo pipefail
 
 declare -A PROFILE=(
-  [build]="build-essential cmake ninja-build pkg-config g++ libssl-dev libpcap-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libvalijson-dev libmnl-dev"
-  [test]="tshark"
+  [build]="build-essential cmake ninja-build pkg-config g++ zlib1g-dev libssl-dev libpcap-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libvalijson-dev libmnl-dev"
+  [test]="tshark libxml2-utils"
   [fuzz]="clang-14 libclang-rt-14-dev llvm-14"
   [netns]="iproute2 nftables tcpdump"
   [interop]="iproute2 nftables tcpdump strongswan strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins libldns3 libevent-pthreads-2.1-7 libnss3-tools"
-  [browser]="chromium"
+  [browser]="chromium fonts-dejavu-core"
 )
 
 profiles=("$@")
