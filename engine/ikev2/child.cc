@@ -46,6 +46,25 @@ ChildSa& Engine::Impl::create_child(IkeSa& ike, const ChildConfig* config) {
   return *ike.children.back();
 }
 
+ChildSa* Engine::Impl::policy_twin(const ChildSa& child) {
+  const std::string local = to_string(child.ts_local), remote = to_string(child.ts_remote);
+  for (auto& ike : ike_sas)
+    for (auto& other : ike->children)
+      if (other.get() != &child && other->policies_installed && other->mode == child.mode &&
+          other->protocol == child.protocol && to_string(other->ts_local) == local &&
+          to_string(other->ts_remote) == remote)
+        return other.get();
+  return nullptr;
+}
+
+bool Engine::Impl::shares_policies(const ChildSa& child) const {
+  for (const auto& ike : ike_sas)
+    for (const auto& other : ike->children)
+      if (other.get() != &child && other->reqid == child.reqid && other->policies_installed)
+        return true;
+  return false;
+}
+
 Result<uint32_t> Engine::Impl::allocate_spi(IkeSa& ike, ChildSa& child) {
   TRY_ASSIGN(uint32_t spi,
              env.kernel.allocate_spi(child.protocol, ike.remote.addr, ike.local.addr));
@@ -332,6 +351,12 @@ Status Engine::Impl::install_child(IkeSa& ike, ChildSa& child, bool exchange_ini
     return s;
   };
 
+  // charon allocates reqids per policy set (alloc_reqid in libcharon's kernel interface): a
+  // Child SA with the same selectors and mode as one installed already, for example by the
+  // IKE SA that a make-before-break reauthentication replaces, shares its reqid and its
+  // policies rather than colliding with them in the SPD.
+  if (ChildSa* twin = policy_twin(child)) child.reqid = twin->reqid;
+
   sa::SaSpec in;
   in.key = {child.protocol, child.spi_in, ike.local.addr};
   in.src = ike.remote.addr;
@@ -380,11 +405,7 @@ Status Engine::Impl::install_child(IkeSa& ike, ChildSa& child, bool exchange_ini
   child.out_installed = true;
 
   // Policies: one set per reqid, kept across rekeys.
-  bool have_policies = false;
-  for (const auto& other : ike.children)
-    if (other.get() != &child && other->reqid == child.reqid && other->policies_installed)
-      have_policies = true;
-  if (!have_policies) {
+  if (!shares_policies(child)) {
     std::vector<std::pair<sa::Direction, bool>> dirs = {{sa::Direction::Out, false},
                                                         {sa::Direction::In, true}};
     if (child.mode == sa::Mode::Tunnel) dirs.push_back({sa::Direction::Fwd, true});
@@ -450,11 +471,7 @@ void Engine::Impl::uninstall_child(IkeSa& ike, ChildSa& child, bool outbound_onl
   }
   if (child.policies_installed) {
     child.policies_installed = false;
-    bool shared = false;
-    for (const auto& other : ike.children)
-      if (other.get() != &child && other->reqid == child.reqid && other->policies_installed)
-        shared = true;
-    if (!shared) {
+    if (!shares_policies(child)) {
       for (const auto& p : env.kernel.list_policies()) {
         if (p.reqid != child.reqid) continue;
         log(LogGroup::kKnl, 2, "deleting policy " + p.selector.to_string() + " " +

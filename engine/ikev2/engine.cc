@@ -377,6 +377,13 @@ IkeSa* Engine::Impl::find_ike_by_id(uint32_t id) {
   return nullptr;
 }
 
+bool Engine::Impl::has_other_established(const IkeSa& ike) const {
+  for (const auto& s : ike_sas)
+    if (s.get() != &ike && s->config == ike.config && s->state == IkeSaState::Established)
+      return true;
+  return false;
+}
+
 IkeSa* Engine::Impl::find_half_open(uint64_t spi_i, const Endpoint& remote) {
   for (auto& s : ike_sas)
     if (!s->initiator && s->spi_i == spi_i && s->remote.addr == remote.addr &&
@@ -641,10 +648,13 @@ void Engine::Impl::on_retransmit(IkeSa& ike) {
     }
     // An established IKE SA whose peer stopped answering is dead (RFC 7296 §2.4).
     DpdAction action = config->dpd_action;
+    if (kind == Job::Kind::DeleteIke && o.job.reauth) action = DpdAction::Restart;
+    Endpoint remote{ike.remote.addr,
+                    config->remote_addr.empty() ? ike.remote.port : config->remote_port};
     destroy_ike(ike);
     if (action == DpdAction::Restart) {
       log(LogGroup::kIke, 1, "restarting CHILD_SA(s) of " + config->name);
-      initiate_ike(config);
+      initiate_ike(config, 1, remote);
     }
     return;
   }
@@ -915,9 +925,31 @@ void Engine::Impl::on_expire(const sa::ExpireEvent& event) {
 void Engine::Impl::on_rekey_ike_timer(IkeSa& ike) {
   ike.rekey_timer = kNoTimer;
   if (ike.state != IkeSaState::Established) return;
+  if (ike.config->reauth) {
+    reauthenticate(ike);
+    return;
+  }
   Job job;
   job.kind = Job::Kind::RekeyIke;
   queue_job(ike, job);
+}
+
+void Engine::Impl::reauthenticate(IkeSa& ike) {
+  // RFC 7296 §2.8.3: reauthentication is a new IKE SA from scratch. charon's default
+  // (make_before_break = no) deletes the old SA first; with make_before_break the new SA is
+  // established before the old one is deleted.
+  log(LogGroup::kIke, 1, "reauthenticating IKE_SA " + ike_label(ike));
+  Endpoint remote{ike.remote.addr,
+                  ike.config->remote_addr.empty() ? ike.remote.port : ike.config->remote_port};
+  if (settings.make_before_break) {
+    if (IkeSa* next = initiate_ike(ike.config, 1, remote)) next->reauth_of = ike.unique_id;
+    return;
+  }
+  Job job;
+  job.kind = Job::Kind::DeleteIke;
+  job.reauth = true;
+  ike.queue.push_front(job);
+  run_queue(ike);
 }
 
 void Engine::Impl::on_dpd_timer(IkeSa& ike) {

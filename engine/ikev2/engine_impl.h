@@ -82,6 +82,8 @@ class Engine::Impl {
   IkeSa& create_ike_sa(const PeerConfig* config, bool initiator);
   IkeSa* find_ike(uint64_t my_spi);
   IkeSa* find_ike_by_id(uint32_t unique_id);
+  // Whether another IKE SA of ike's connection is established (no INITIAL_CONTACT then).
+  bool has_other_established(const IkeSa& ike) const;
   IkeSa* find_half_open(uint64_t spi_i, const Endpoint& remote);
   IkeSa* find_established(const PeerConfig* config);
   // Tears the IKE SA and all its Child SAs down (without telling the peer) and removes it.
@@ -123,7 +125,9 @@ class Engine::Impl {
   static const Route* route(IkeSaState state, v2::ExchangeType ex, bool response);
 
   // --- IKE_SA_INIT (exchange_init.cc)
-  void initiate_ike(const PeerConfig* config, uint32_t keyingtry = 1);
+  IkeSa* initiate_ike(const PeerConfig* config, uint32_t keyingtry = 1,
+                      std::optional<Endpoint> remote = std::nullopt);
+  void reauthenticate(IkeSa& ike);
   void build_init_request(IkeSa& ike);
   void on_init_request(const net::Datagram& datagram, v2::Message message);
   void on_init_response(IkeSa& ike, Received& in);
@@ -160,6 +164,10 @@ class Engine::Impl {
                        ByteView nr, ByteView g_ir);
   void uninstall_child(IkeSa& ike, ChildSa& child, bool outbound_only = false);
   void release_spi(IkeSa& ike, ChildSa& child);
+  // An installed Child SA (of any IKE SA) with the same selectors and mode: its reqid and
+  // policies are shared. shares_policies: another installed Child SA uses child's reqid.
+  ChildSa* policy_twin(const ChildSa& child);
+  bool shares_policies(const ChildSa& child) const;
   void destroy_child(IkeSa& ike, ChildSa& child);
   const ChildConfig* match_child_config(const IkeSa& ike, const Received& in) const;
   std::vector<v2::TrafficSelector> local_selectors(const IkeSa& ike,

@@ -136,7 +136,9 @@ void Engine::Impl::build_auth_request(IkeSa& ike) {
   Payloads out;
   out.push_back(make_payload(v2::PayloadType::IDi, ike.my_id.to_payload()));
   for (auto& p : cert_payloads(ike)) out.push_back(std::move(p));
-  if (config.send_initial_contact)
+  // RFC 7296 §2.4: INITIAL_CONTACT says we hold no other IKE SA with this peer, so it is
+  // left out while another one is up (a make-before-break reauthentication), as charon does.
+  if (config.send_initial_contact && !has_other_established(ike))
     out.push_back(notify_payload(v2::NotifyType::INITIAL_CONTACT));
   if (config.remote.auth == AuthClass::PubKey && !config.remote.cas.empty()) {
     v2::CertReqPayload req;
@@ -310,6 +312,16 @@ void Engine::Impl::established(IkeSa& ike) {
                              ike.local.addr.to_string() + "[" + ike.my_id.to_string() + "]..." +
                              ike.remote.addr.to_string() + "[" + ike.peer_id.to_string() + "]");
   schedule_ike_timers(ike);
+  if (ike.reauth_of) {
+    // make-before-break: the new IKE SA stands, the old one goes.
+    if (IkeSa* old = find_ike_by_id(ike.reauth_of); old && old->state == IkeSaState::Established) {
+      Job job;
+      job.kind = Job::Kind::DeleteIke;
+      old->queue.push_front(job);
+      run_queue(*old);
+    }
+    ike.reauth_of = 0;
+  }
 }
 
 void Engine::Impl::schedule_ike_timers(IkeSa& ike) {

@@ -150,11 +150,16 @@ void Engine::Impl::on_informational_response(IkeSa& ike, Received& in) {
         if (ChildSa* child = ike.find_child(id)) child_deleted(ike, *child, true);
       log(LogGroup::kIke, 1, "CHILD_SA closed");
       break;
-    case Job::Kind::DeleteIke:
+    case Job::Kind::DeleteIke: {
       log(LogGroup::kIke, 1, "IKE_SA deleted");
       ike.outstanding.reset();
+      const PeerConfig* config = ike.config;
+      Endpoint remote{ike.remote.addr,
+                      config->remote_addr.empty() ? ike.remote.port : config->remote_port};
       destroy_ike(ike);
+      if (job.reauth) initiate_ike(config, 1, remote);
       return;
+    }
     case Job::Kind::NotifyError:
       ike.outstanding.reset();
       destroy_ike(ike);

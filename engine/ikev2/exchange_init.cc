@@ -40,10 +40,11 @@ std::vector<v2::Proposal> numbered(std::vector<v2::Proposal> ps, Bytes spi = {})
 // ---------------------------------------------------------------------------------------------
 // Initiator
 
-void Engine::Impl::initiate_ike(const PeerConfig* config, uint32_t keyingtry) {
+IkeSa* Engine::Impl::initiate_ike(const PeerConfig* config, uint32_t keyingtry,
+                                   std::optional<Endpoint> remote) {
   IkeSa& ike = create_ike_sa(config, true);
   ike.keyingtry = keyingtry;
-  ike.remote = {config->remote_addr, config->remote_port};
+  ike.remote = remote.value_or(Endpoint{config->remote_addr, config->remote_port});
   ike.local = {config->local_addr, config->local_port};
   if (ike.local.addr.empty()) {
     for (const auto& e : env.net.local_endpoints())
@@ -56,6 +57,7 @@ void Engine::Impl::initiate_ike(const PeerConfig* config, uint32_t keyingtry) {
                              ike.remote.addr.to_string());
   set_state(ike, IkeSaState::Connecting);
   build_init_request(ike);
+  return ike.state == IkeSaState::Destroying ? nullptr : &ike;
 }
 
 void Engine::Impl::build_init_request(IkeSa& ike) {

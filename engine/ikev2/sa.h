@@ -85,6 +85,7 @@ struct Job {
   std::vector<uint32_t> child_ids;  // several Child SAs deleted in one exchange
   v2::NotifyType notify = v2::NotifyType::AUTHENTICATION_FAILED;
   bool expired = false;         // delete because of a hard expire
+  bool reauth = false;          // delete the IKE SA to reauthenticate: initiate a new one after
 };
 
 std::string_view name(Job::Kind k);
@@ -162,6 +163,7 @@ struct IkeSa {
   TimerId half_open_timer = kNoTimer;
   TimerId keepalive_timer = kNoTimer;
   uint32_t rekeyed_from = 0;  // the IKE SA this one replaced
+  uint32_t reauth_of = 0;     // make-before-break: the IKE SA this one reauthenticates
   uint32_t rekeyed_by = 0;
 
   ChildSa* find_child(uint32_t unique_id);

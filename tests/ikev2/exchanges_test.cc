@@ -414,3 +414,43 @@ INSTANTIATE_TEST_SUITE_P(Seeds, Ikev2Lossy, ::testing::Range(1, 9));
 
 }  // namespace
 }  // namespace ikesuite::ikev2::testing
+
+namespace ikesuite::ikev2::testing {
+namespace {
+
+TEST(Ikev2Reauth, BreakBeforeMake) {
+  World w;
+  w.moon_conn.reauth = true;
+  w.moon_conn.ike_lifetime = seconds(60);
+  w.moon_conn.margintime = seconds(10);
+  w.moon_conn.rekeyfuzz = 0;
+  w.start();
+  w.net.run_for(1.0);
+  ASSERT_TRUE(w.both_established());
+  w.net.run_for(55.0);
+  ASSERT_TRUE(w.both_established()) << w.logs();
+  EXPECT_TRUE(w.moon->log->has("reauthenticating IKE_SA net-net\\[1\\]")) << w.logs();
+  EXPECT_TRUE(w.moon->log->has("IKE_SA net-net\\[2\\] established")) << w.logs();
+  w.expect_consistent_child();
+}
+
+TEST(Ikev2Reauth, MakeBeforeBreak) {
+  Settings mbb;
+  mbb.make_before_break = true;
+  World w(mbb);
+  w.moon_conn.reauth = true;
+  w.moon_conn.ike_lifetime = seconds(60);
+  w.moon_conn.margintime = seconds(10);
+  w.moon_conn.rekeyfuzz = 0;
+  w.start();
+  w.net.run_for(56.0);
+  ASSERT_TRUE(w.both_established()) << w.logs();
+  int est = w.moon->log->find("IKE_SA net-net\\[2\\] established");
+  int del = w.moon->log->find("deleting IKE_SA net-net\\[1\\]");
+  ASSERT_GE(est, 0) << w.logs();
+  EXPECT_GT(del, est) << w.logs();
+  w.expect_consistent_child();
+}
+
+}  // namespace
+}  // namespace ikesuite::ikev2::testing
