@@ -404,45 +404,4 @@ Status KeyTables::write_all() const {
   return ok_status();
 }
 
-Status write_file_atomically(const std::string& path, const std::string& content, unsigned mode) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return Error(ErrorCode::kSystem, "cannot create " + tmp).with_errno(errno);
-  // open() applies the umask; the mode is meant exactly (0600 for keys).
-  if (::fchmod(fd, mode) != 0) {
-    int e = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return Error(ErrorCode::kSystem, "cannot set the mode of " + tmp).with_errno(e);
-  }
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return Error(ErrorCode::kSystem, "cannot write " + tmp).with_errno(e);
-    }
-    done += static_cast<size_t>(n);
-  }
-  // fsync before rename: after a crash the name points at the old or the new content,
-  // never at a half-written file.
-  int sync_rc = ::fsync(fd);
-  int sync_errno = errno;
-  int close_rc = ::close(fd);
-  if (sync_rc != 0 || close_rc != 0) {
-    int e = sync_rc != 0 ? sync_errno : errno;
-    ::unlink(tmp.c_str());
-    return Error(ErrorCode::kSystem, "cannot write " + tmp).with_errno(e);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    return Error(ErrorCode::kSystem, "cannot rename " + tmp + " to " + path).with_errno(e);
-  }
-  return ok_status();
-}
-
 }  // namespace ikesuite::pcap

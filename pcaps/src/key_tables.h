@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "engine/base/bytes.h"
+#include "engine/base/file.h"
 #include "engine/base/ip.h"
 #include "engine/base/result.h"
 #include "engine/wire/ikev1/types.h"
@@ -148,9 +149,10 @@ class KeyTables {
   std::vector<KeyTableNote> notes_;
 };
 
-// Writes `content` to `path` atomically: a temporary file in the same folder with `mode`,
-// fsync, rename over the old file.
-Status write_file_atomically(const std::string& path, const std::string& content,
-                             unsigned mode = 0600);
+// Key tables are private material: written atomically with mode 0600 by default.
+inline Status write_file_atomically(const std::string& path, const std::string& content,
+                                    unsigned mode = 0600) {
+  return ikesuite::write_file_atomically(path, content, mode);
+}
 
 }  // namespace ikesuite::pcap
