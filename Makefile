@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 0
 JOBS       ?= $(shell nproc)
 CTEST_JOBS ?= 2
 
-.PHONY: all setup build test fuzz fuzz-build fuzz-campaign bench run clean
+.PHONY: all setup build test fuzz fuzz-build fuzz-campaign bench run interop-smoke clean
 
 all: build
 
@@ -24,7 +24,7 @@ test: build
 	ctest --test-dir $(BUILD) -j $(CTEST_JOBS) --output-on-failure
 
 run: build
-	$(BUILD)/harness/ikesuite run --out reports/latest
+	$(BUILD)/harness/ikesuite run --keep-going --jobs 2 --out reports/latest
 
 bench: build
 	scripts/run-benchmarks.sh $(BUILD)
@@ -41,6 +41,10 @@ fuzz: fuzz-build
 # A real campaign: FUZZ_SECONDS per target (default 120), new inputs kept under build-fuzz/.
 fuzz-campaign: fuzz-build
 	scripts/fuzz.sh campaign $(FUZZ_BUILD) $(if $(filter 0,$(FUZZ_SECONDS)),120,$(FUZZ_SECONDS))
+
+# ike-refd against a real strongSwan charon in two network namespaces, both roles (root).
+interop-smoke: build
+	scripts/interop-smoke.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(FUZZ_BUILD)

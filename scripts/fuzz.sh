@@ -30,8 +30,11 @@ while read -r target; do
         failed=1
         continue
       fi
-      n=$(find "$corpus" -type f | wc -l)
-      if "$exe" -runs=0 "${dict[@]}" "$corpus" > "$build/fuzz_$target.log" 2>&1; then
+      # Reproducers of fixed bugs (fuzz/corpus/<target>_crashes) are regression inputs too.
+      dirs=("$corpus")
+      [ -d "${corpus}_crashes" ] && dirs+=("${corpus}_crashes")
+      n=$(find "${dirs[@]}" -type f | wc -l)
+      if "$exe" -runs=0 "${dict[@]}" "${dirs[@]}" > "$build/fuzz_$target.log" 2>&1; then
         echo "ok    fuzz_$target ($n inputs)"
       else
         echo "FAIL  fuzz_$target (log: $build/fuzz_$target.log)"

@@ -47,12 +47,12 @@ ChildSa& Engine::Impl::create_child(IkeSa& ike, const ChildConfig* config) {
 }
 
 ChildSa* Engine::Impl::policy_twin(const ChildSa& child) {
-  const std::string local = to_string(child.ts_local), remote = to_string(child.ts_remote);
+  // Cheap comparisons only: this runs for every install, over every Child SA of the engine.
   for (auto& ike : ike_sas)
     for (auto& other : ike->children)
       if (other.get() != &child && other->policies_installed && other->mode == child.mode &&
-          other->protocol == child.protocol && to_string(other->ts_local) == local &&
-          to_string(other->ts_remote) == remote)
+          other->protocol == child.protocol && other->ts_local == child.ts_local &&
+          other->ts_remote == child.ts_remote)
         return other.get();
   return nullptr;
 }
@@ -101,11 +101,18 @@ const ChildConfig* Engine::Impl::match_child_config(const IkeSa& ike, const Rece
   const auto* tsi = in.get<v2::TsPayload>(v2::PayloadType::TSi);
   const auto* tsr = in.get<v2::TsPayload>(v2::PayloadType::TSr);
   if (!tsi || !tsr) return nullptr;
-  for (const auto& c : ike.config->children) {
+  auto fits = [&](const ChildConfig& c) {
     // As responder, TSi is the peer's side and TSr ours.
-    if (!narrow(tsi->selectors, remote_selectors(ike, c)).empty() &&
-        !narrow(tsr->selectors, local_selectors(ike, c)).empty())
-      return &c;
+    return !narrow(tsi->selectors, remote_selectors(ike, c)).empty() &&
+           !narrow(tsr->selectors, local_selectors(ike, c)).empty();
+  };
+  for (const auto& c : ike.config->children)
+    if (fits(c)) return &c;
+  // Child SAs of connections that share the IKE SA's peer configuration (same_peer).
+  for (const auto& pc : configs) {
+    if (pc.get() == ike.config || !same_peer(*pc, *ike.config)) continue;
+    for (const auto& c : pc->children)
+      if (fits(c)) return &c;
   }
   return nullptr;
 }
@@ -386,23 +393,32 @@ Status Engine::Impl::install_child(IkeSa& ike, ChildSa& child, bool exchange_ini
 
   log(LogGroup::kKnl, 2, "adding SAD entry with SPI " + hex32(child.spi_in) + " and reqid {" +
                              std::to_string(child.reqid) + "}");
-  if (auto s = env.kernel.add_sa(in); !s.ok()) {
+  // Like charon, both directions are attempted before giving up, so the log (and the kernel)
+  // tell which of them failed: "unable to install inbound and outbound IPsec SA".
+  Status in_status = env.kernel.add_sa(in);
+  if (!in_status.ok()) {
     log(LogGroup::kKnl, 1, "unable to add SAD entry with SPI " + hex32(child.spi_in) + ": " +
-                               s.error().message());
-    log(LogGroup::kIke, 1, "unable to install inbound and outbound IPsec SA (SAD) in kernel");
-    return s;
+                               in_status.error().message());
+  } else {
+    child.in_installed = true;
+    child.spi_reserved = false;
   }
-  child.in_installed = true;
-  child.spi_reserved = false;
   log(LogGroup::kKnl, 2, "adding SAD entry with SPI " + hex32(child.spi_out) + " and reqid {" +
                              std::to_string(child.reqid) + "}");
-  if (auto s = env.kernel.add_sa(out); !s.ok()) {
+  Status out_status = env.kernel.add_sa(out);
+  if (!out_status.ok()) {
     log(LogGroup::kKnl, 1, "unable to add SAD entry with SPI " + hex32(child.spi_out) + ": " +
-                               s.error().message());
-    log(LogGroup::kIke, 1, "unable to install outbound IPsec SA (SAD) in kernel");
-    return s;
+                               out_status.error().message());
+  } else {
+    child.out_installed = true;
   }
-  child.out_installed = true;
+  if (!in_status.ok() || !out_status.ok()) {
+    std::string which = !in_status.ok() && !out_status.ok() ? "inbound and outbound "
+                        : !in_status.ok()                    ? "inbound "
+                                                             : "outbound ";
+    log(LogGroup::kIke, 1, "unable to install " + which + "IPsec SA (SAD) in kernel");
+    return !in_status.ok() ? in_status : out_status;
+  }
 
   // Policies: one set per reqid, kept across rekeys.
   if (!shares_policies(child)) {

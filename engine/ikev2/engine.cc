@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "engine/ikev2/engine_impl.h"
+#include "engine/wire/reader.h"
 #include "engine/ikev2/ts.h"
 
 namespace ikesuite::ikev2 {
@@ -126,7 +127,14 @@ Status Engine::initiate(const std::string& conn) {
   if (!config) return Error(ErrorCode::kNotFound, "no connection named '" + conn + "'");
   if (config->remote_addr.empty())
     return Error(ErrorCode::kConfig, "connection '" + conn + "' has no peer address (right=%any)");
-  if (IkeSa* ike = impl_->find_established(config)) {
+  IkeSa* ike = impl_->find_established(config);
+  if (!ike) {
+    // charon's reuse_ikesa: another connection with the same peer configuration has one.
+    for (const auto& c : impl_->configs)
+      if (c.get() != config && Impl::same_peer(*c, *config))
+        if ((ike = impl_->find_established(c.get()))) break;
+  }
+  if (ike) {
     // An IKE SA of this connection exists: add the Child SA(s) over it.
     for (const auto& child : config->children) {
       Job job;
@@ -150,16 +158,17 @@ IkeSa* active_ike(Engine::Impl& impl, const std::string& conn) {
 Status Engine::rekey_child(const std::string& conn) {
   IkeSa* ike = active_ike(*impl_, conn);
   if (!ike) return Error(ErrorCode::kNotFound, "no established IKE_SA for '" + conn + "'");
-  bool any = false;
-  for (auto& c : ike->children) {
-    if (c->state != ChildSaState::Installed) continue;
+  // Ids first: queueing a job may run it at once, and a rekey adds to ike->children.
+  std::vector<uint32_t> ids;
+  for (const auto& c : ike->children)
+    if (c->state == ChildSaState::Installed) ids.push_back(c->unique_id);
+  if (ids.empty()) return Error(ErrorCode::kNotFound, "no installed CHILD_SA for '" + conn + "'");
+  for (uint32_t id : ids) {
     Job job;
     job.kind = Job::Kind::RekeyChild;
-    job.child_id = c->unique_id;
+    job.child_id = id;
     impl_->queue_job(*ike, job);
-    any = true;
   }
-  if (!any) return Error(ErrorCode::kNotFound, "no installed CHILD_SA for '" + conn + "'");
   return {};
 }
 
@@ -392,6 +401,13 @@ IkeSa* Engine::Impl::find_half_open(uint64_t spi_i, const Endpoint& remote) {
   return nullptr;
 }
 
+bool Engine::Impl::same_peer(const PeerConfig& a, const PeerConfig& b) {
+  return a.local_addr == b.local_addr && a.remote_addr == b.remote_addr &&
+         a.local_port == b.local_port && a.remote_port == b.remote_port &&
+         a.local.id == b.local.id && a.remote.id == b.remote.id && a.local.auth == b.local.auth &&
+         a.remote.auth == b.remote.auth && a.ike_proposals == b.ike_proposals;
+}
+
 IkeSa* Engine::Impl::find_established(const PeerConfig* config) {
   for (auto& s : ike_sas)
     if (s->config == config && s->state == IkeSaState::Established) return s.get();
@@ -608,13 +624,30 @@ void Engine::Impl::send_clear_response(const net::Datagram& to, const v2::Header
 
 void Engine::Impl::transmit(IkeSa& ike, const std::vector<Bytes>& datagrams,
                             v2::ExchangeType ex, bool response, uint32_t mid, bool retransmit) {
-  int copies = impair.copies(ex, response, mid, env.log);
-  for (const auto& d : datagrams) {
-    for (int i = 0; i < copies; ++i) {
-      log(LogGroup::kNet, 1, "sending packet: from " + ike.local.to_string() + " to " +
-                                 ike.remote.to_string() + " (" + std::to_string(d.size()) +
+  // drop/duplicate/delay/replay_message together: when each copy goes out.
+  std::string conn = ike.config ? ike.config->name : std::string();
+  SendPlan plan = impair.send_plan(ex, response, mid, conn, env.log);
+  Endpoint local = ike.local, remote = ike.remote;
+  for (Duration at : plan) {
+    if (at > Duration{0}) {
+      // A held-back copy leaves later, whatever becomes of the SA meanwhile.
+      after(at, [this, local, remote, datagrams] {
+        for (const auto& d : datagrams) {
+          log(LogGroup::kNet, 1, "sending packet: from " + local.to_string() + " to " +
+                                     remote.to_string() + " (" + std::to_string(d.size()) +
+                                     " bytes)");
+          auto s = env.net.send(local, remote, d);
+          if (!s.ok()) log(LogGroup::kNet, 0, "error sending IKE packet: " + s.error().message());
+          ++stats.sent;
+        }
+      });
+      continue;
+    }
+    for (const auto& d : datagrams) {
+      log(LogGroup::kNet, 1, "sending packet: from " + local.to_string() + " to " +
+                                 remote.to_string() + " (" + std::to_string(d.size()) +
                                  " bytes)");
-      auto s = env.net.send(ike.local, ike.remote, d);
+      auto s = env.net.send(local, remote, d);
       if (!s.ok()) log(LogGroup::kNet, 0, "error sending IKE packet: " + s.error().message());
       ++stats.sent;
       if (retransmit) ++stats.retransmits;
@@ -686,6 +719,31 @@ void Engine::Impl::request_done(IkeSa& ike) {
 // ---------------------------------------------------------------------------------------------
 // Receiving and dispatch
 
+// RFC 7296 §2.5: a request with a higher major version is dropped and SHOULD be answered with
+// an unauthenticated INVALID_MAJOR_VERSION in a version 2 header, so the peer can fall back.
+void Engine::Impl::answer_major_version(const net::Datagram& d) {
+  wire::Reader r(d.data);
+  v2::Header h;
+  auto spi_i = r.u64();
+  auto spi_r = r.u64();
+  auto next = r.u8();
+  auto version = r.u8();
+  auto exchange = r.u8();
+  auto flags = r.u8();
+  auto mid = r.u32();
+  if (!spi_i.ok() || !spi_r.ok() || !next.ok() || !version.ok() || !exchange.ok() || !flags.ok() ||
+      !mid.ok())
+    return;
+  if ((*version >> 4) <= 2 || (*flags & v2::kFlagResponse)) return;
+  h.spi_i = *spi_i;
+  h.spi_r = *spi_r;
+  h.exchange = static_cast<v2::ExchangeType>(*exchange);
+  h.message_id = *mid;
+  log(LogGroup::kEnc, 1, "IKE version " + std::to_string(*version >> 4) +
+                             " not supported, sending INVALID_MAJOR_VERSION");
+  send_clear_response(d, h, {notify_payload(v2::NotifyType::INVALID_MAJOR_VERSION)});
+}
+
 void Engine::Impl::on_datagram(const net::Datagram& d) {
   ++stats.received;
   log(LogGroup::kNet, 1, "received packet: from " + d.src.to_string() + " to " +
@@ -694,6 +752,7 @@ void Engine::Impl::on_datagram(const net::Datagram& d) {
   if (!header.ok()) {
     log(LogGroup::kEnc, 1, "invalid IKE header: " + header.error().message());
     ++stats.dropped;
+    answer_major_version(d);
     return;
   }
   v2::ParseOptions options;
@@ -725,6 +784,11 @@ void Engine::Impl::on_datagram(const net::Datagram& d) {
       ++stats.dropped;
       return;
     }
+    // ignore_message: no connection is known yet, so only rules for every connection apply.
+    if (impair.ignores(header->exchange, false, header->message_id, "", env.log)) {
+      ++stats.dropped;
+      return;
+    }
     on_init_request(d, std::move(*message));
     collect_garbage();
     return;
@@ -749,6 +813,12 @@ void Engine::Impl::on_datagram(const net::Datagram& d) {
   }
   if (sender_is_initiator == ike->initiator) {
     log(LogGroup::kEnc, 1, "ignoring message with the wrong I flag");
+    ++stats.dropped;
+    return;
+  }
+  // ignore_message: the host behaves as if the datagram never arrived (RFC 7296 §2.4 tests).
+  if (impair.ignores(header->exchange, !is_request, header->message_id,
+                     ike->config ? std::string_view(ike->config->name) : std::string_view(), env.log)) {
     ++stats.dropped;
     return;
   }

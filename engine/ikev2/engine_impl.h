@@ -86,6 +86,10 @@ class Engine::Impl {
   bool has_other_established(const IkeSa& ike) const;
   IkeSa* find_half_open(uint64_t spi_i, const Endpoint& remote);
   IkeSa* find_established(const PeerConfig* config);
+  // ipsec.conf sections that differ only in their Child SA share one peer configuration in
+  // charon (stroke merges them: "added child to existing configuration"), so their Child SAs
+  // share an IKE SA.
+  static bool same_peer(const PeerConfig& a, const PeerConfig& b);
   // Tears the IKE SA and all its Child SAs down (without telling the peer) and removes it.
   void destroy_ike(IkeSa& ike);
   void collect_garbage();
@@ -120,6 +124,7 @@ class Engine::Impl {
                                             const v2::Message& message);
 
   // --- receiving (engine.cc)
+  void answer_major_version(const net::Datagram& d);
   void on_datagram(const net::Datagram& datagram);
   void dispatch(IkeSa& ike, const net::Datagram& datagram, v2::Message message);
   static const Route* route(IkeSaState state, v2::ExchangeType ex, bool response);

@@ -349,9 +349,11 @@ void Engine::Impl::on_create_child_response(IkeSa& ike, Received& in) {
       return;
     }
   }
+  // Rekey jobs carry no child_config, and child_complete may destroy `child`: label first.
+  const std::string label = child_label(*child);
   auto done = child_complete(ike, *child, in, false);
   if (!old) {
-    if (!done.ok()) log(LogGroup::kIke, 1, "failed to establish CHILD_SA " + o.job.child_config->name);
+    if (!done.ok()) log(LogGroup::kIke, 1, "failed to establish CHILD_SA " + label);
     request_done(ike);
     return;
   }

@@ -8,6 +8,7 @@
 #include "engine/crypto/cipher.h"
 #include "engine/crypto/integ.h"
 #include "engine/crypto/pki.h"
+#include "engine/crypto/proposal.h"
 #include "engine/ikev2/engine_impl.h"
 
 namespace ikesuite::ikev2 {
@@ -63,6 +64,16 @@ IkeSa* Engine::Impl::initiate_ike(const PeerConfig* config, uint32_t keyingtry,
 void Engine::Impl::build_init_request(IkeSa& ike) {
   const PeerConfig& config = *ike.config;
   std::vector<v2::Proposal> proposals = config.ike_proposals;
+  // force_proposal: offer what the scenario says, whatever the connection allows.
+  if (auto forced = impair.forced_proposal(v2::ExchangeType::IkeSaInit, config.name)) {
+    auto parsed = crypto::parse_proposals(v2::ProtocolId::IKE, *forced);
+    if (parsed.ok() && !parsed->empty()) {
+      log(LogGroup::kIke, 1, "IMPAIR: offering " + *forced + " in IKE_SA_INIT request 0");
+      proposals = std::move(*parsed);
+    } else {
+      log(LogGroup::kIke, 1, "IMPAIR: force_proposal '" + *forced + "' does not parse, ignored");
+    }
+  }
   if (ike.dh_group == v2::DhGroup::None) {
     for (const auto& p : proposals)
       if (auto dh = transform_of(p, v2::TransformType::DH)) {
@@ -93,6 +104,10 @@ void Engine::Impl::build_init_request(IkeSa& ike) {
   if (config.fragmentation != Fragmentation::No)
     payloads.push_back(notify_payload(v2::NotifyType::IKEV2_FRAGMENTATION_SUPPORTED));
   payloads.push_back(v2::make_signature_hash_algorithms(kOurHashes));
+  // RFC 6023 §3: announce that we want an IKE SA without a Child SA. Like charon, only a
+  // connection that insists on it (childless=force) asks.
+  if (config.childless == Childless::Force)
+    payloads.push_back(notify_payload(v2::NotifyType::CHILDLESS_IKEV2_SUPPORTED));
   ike.next_request_mid = 0;
   Job job;
   job.kind = Job::Kind::IkeInit;
@@ -356,6 +371,10 @@ void Engine::Impl::on_init_request(const net::Datagram& d, v2::Message message) 
   if (ike.peer_fragmentation)
     out.push_back(notify_payload(v2::NotifyType::IKEV2_FRAGMENTATION_SUPPORTED));
   out.push_back(v2::make_signature_hash_algorithms(kOurHashes));
+  // RFC 6023 §3: the responder indicates its support when the initiator did.
+  if (config->childless != Childless::Never &&
+      in.notify(v2::NotifyType::CHILDLESS_IKEV2_SUPPORTED) != nullptr)
+    out.push_back(notify_payload(v2::NotifyType::CHILDLESS_IKEV2_SUPPORTED));
   send_response(ike, v2::ExchangeType::IkeSaInit, 0, std::move(out));
   if (!ike.cached_response.empty()) ike.init_response = ike.cached_response.front();
   // A half-open SA that never sees IKE_AUTH is removed (charon's half_open_timeout).

@@ -84,6 +84,7 @@ constexpr ChildTransition kChildTransitions[] = {
     {C::Retrying, C::Rekeying, "retrying the rekey"},
     {C::Retrying, C::Installed, "retry abandoned"},
     {C::Retrying, C::Destroying, "IKE SA gone or hard expire"},
+    {C::Retrying, C::Deleting, "Delete initiated while waiting to retry the rekey"},
     {C::Rekeyed, C::Deleting, "Delete of the replaced Child SA initiated"},
     {C::Rekeyed, C::Deleted, "Delete of the replaced Child SA received"},
     {C::Rekeyed, C::Destroying, "IKE SA gone or hard expire"},

@@ -1,9 +1,12 @@
 // The ikesuite command: one subcommand per job.
 //   ikesuite list [PATH...]    scenarios with their name, tags and what they prove
 //   ikesuite check [PATH...]   validate scenario files; every error with file:line:col
-//   ikesuite run ...           (not available yet)
-//   ikesuite decode ...        (not available yet)
+//   ikesuite run [PATH...]     run scenarios (sim mode) and write reports
+//   ikesuite decode FILE.pcap  every IKE message of a capture, decrypted where keys are given
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -11,6 +14,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/decode/capture_decode.h"
+#include "harness/run/runner.h"
 #include "harness/scenario/crypto_proposals.h"
 #include "harness/scenario/discover.h"
 #include "harness/scenario/loader.h"
@@ -125,9 +130,105 @@ int run_check(const std::vector<std::string>& given, bool quiet, bool werror, si
   return bad_files > 0 ? kExitInvalid : kExitOk;
 }
 
-int unavailable(const std::string& command) {
-  std::cerr << "ikesuite " << command << ": not available yet\n";
-  return kExitUnavailable;
+struct RunArgs {
+  std::vector<std::string> paths;
+  std::string mode = "sim";
+  std::vector<std::string> filters;
+  std::optional<uint64_t> seed;
+  unsigned jobs = 1;
+  std::string shard;
+  std::string out = "reports/latest";
+  bool keep_going = false;
+};
+
+std::string command_line(int argc, char** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) out += (i ? " " : "") + std::string(argv[i]);
+  return out;
+}
+
+int run_run(const RunArgs& args, const std::string& command) {
+  run::RunnerOptions options;
+  options.paths = args.paths;
+  options.mode = args.mode == "netns" ? RunMode::kNetns : RunMode::kSim;
+  options.filters = args.filters;
+  options.seed = args.seed;
+  options.jobs = std::max(1u, args.jobs);
+  options.out = args.out;
+  options.keep_going = args.keep_going;
+  options.command = command;
+  if (!args.shard.empty()) {
+    unsigned i = 0, n = 0;
+    char slash = 0;
+    if (std::sscanf(args.shard.c_str(), "%u%c%u", &i, &slash, &n) != 3 || slash != '/' || n == 0 ||
+        i == 0 || i > n) {
+      std::cerr << "ikesuite run: --shard wants I/N with 1 <= I <= N, e.g. 2/4\n";
+      return kExitUnavailable;
+    }
+    options.shard_index = i;
+    options.shard_count = n;
+  }
+  // The live progress line only on a terminal: a log file gets the result lines alone.
+  bool tty = isatty(STDOUT_FILENO) != 0;
+  std::vector<std::string> running;
+  auto clear_progress = [&] {
+    if (tty) std::cout << "\r\033[K";
+  };
+  auto show_progress = [&](size_t done, size_t total) {
+    if (!tty || running.empty()) return;
+    std::string line = "[" + std::to_string(done) + "/" + std::to_string(total) + "] running:";
+    for (const auto& r : running) line += " " + r;
+    if (line.size() > 100) line = line.substr(0, 97) + "...";
+    std::cout << line << std::flush;
+  };
+  options.on_start = [&](const std::string& name, size_t done, size_t total) {
+    running.push_back(name);
+    clear_progress();
+    show_progress(done, total);
+  };
+  options.on_result = [&](const ikesuite::reports::ScenarioResult& r, size_t done, size_t total) {
+    running.erase(std::remove(running.begin(), running.end(), r.name), running.end());
+    clear_progress();
+    std::cout << run::result_line(r) << "\n";
+    show_progress(done, total);
+    std::cout << std::flush;
+  };
+  auto result = run::run_scenarios(options);
+  clear_progress();
+  if (!result.ok()) {
+    std::cerr << "ikesuite run: " << result.error().reason() << "\n";
+    return kExitUnavailable;
+  }
+  auto counts = result->counts();
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.1f", result->wall_seconds);
+  std::cout << counts.total << " scenario" << (counts.total == 1 ? "" : "s") << ": " << counts.passed
+            << " passed, " << counts.failed << " failed, " << counts.errors << " error"
+            << (counts.errors == 1 ? "" : "s") << ", " << counts.skipped << " skipped in " << secs << " s";
+  if (!options.out.empty()) std::cout << "; report: " << options.out << "/index.html";
+  std::cout << "\n";
+  return counts.total > 0 && counts.passed == counts.total ? kExitOk : kExitInvalid;
+}
+
+int run_decode(const std::string& file, const std::string& keys_path, bool json) {
+  decode::KeyRing keys;
+  if (!keys_path.empty()) {
+    auto loaded = decode::load_keys(keys_path, keys);
+    if (!loaded.ok()) {
+      std::cerr << "ikesuite decode: " << loaded.error().reason() << "\n";
+      return kExitUnavailable;
+    }
+  }
+  auto decoded = decode::decode_capture(file, keys);
+  if (!decoded.ok()) {
+    std::cerr << "ikesuite decode: " << file << ": " << decoded.error().reason() << "\n";
+    return kExitInvalid;
+  }
+  if (json)
+    std::cout << decode::render_json(*decoded).dump(2) << "\n";
+  else
+    std::cout << decode::render_text(*decoded);
+  return kExitOk;
 }
 
 }  // namespace
@@ -162,13 +263,33 @@ int main(int argc, char** argv) {
   check->add_option("--schema", check_schema, "Validate against this schema instead of the built-in one");
   check->callback([&] { status = run_check(check_paths, check_quiet, check_werror, check_max, check_files, check_schema); });
 
-  auto* run = app.add_subcommand("run", "Run scenarios and write reports (not available yet)");
-  run->allow_extras();
-  run->callback([&] { status = unavailable("run"); });
+  RunArgs run_args;
+  uint64_t run_seed = 0;
+  auto* run = app.add_subcommand("run", "Run scenarios and write reports; exit 0 only when every scenario passed");
+  run->add_option("paths", run_args.paths, "Scenario files or folders (default: scenarios/)");
+  run->add_option("--mode", run_args.mode, "sim (default) or netns")->check(CLI::IsMember({"sim", "netns"}));
+  run->add_option("--filter", run_args.filters,
+                  "Only scenarios whose name, file or tag contains this text or matches this glob (repeatable)");
+  auto* seed_option = run->add_option("--seed", run_seed, "Seed for every scenario instead of its own");
+  run->add_option("-j,--jobs", run_args.jobs, "Scenarios run in parallel (default 1)")->check(CLI::PositiveNumber);
+  run->add_option("--shard", run_args.shard, "I/N: run the Ith of N equal shares (CI machines)");
+  run->add_option("--out", run_args.out, "Report folder (default reports/latest)");
+  run->add_flag("-k,--keep-going", run_args.keep_going,
+                "Run every scenario even after one did not pass (default: stop starting new ones)");
+  std::string command = command_line(argc, argv);
+  run->callback([&] {
+    if (*seed_option) run_args.seed = run_seed;
+    status = run_run(run_args, command);
+  });
 
-  auto* decode = app.add_subcommand("decode", "Decode IKE messages from a pcap (not available yet)");
-  decode->allow_extras();
-  decode->callback([&] { status = unavailable("decode"); });
+  std::string decode_file, decode_keys;
+  bool decode_json = false;
+  auto* decode = app.add_subcommand("decode", "Every IKE message of a pcap, payload by payload, decrypted with --keys");
+  decode->add_option("file", decode_file, "Capture file (pcap or pcapng)")->required();
+  decode->add_option("--keys", decode_keys,
+                     "A Wireshark profile folder (a scenario's report folder) or an ikev2_decryption_table file");
+  decode->add_flag("--json", decode_json, "JSON instead of text");
+  decode->callback([&] { status = run_decode(decode_file, decode_keys, decode_json); });
 
   try {
     app.parse(argc, argv);

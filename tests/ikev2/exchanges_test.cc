@@ -230,6 +230,23 @@ TEST(Ikev2Init, InvalidKePayloadRetry) {
       << w.logs();
 }
 
+// The responder picks the group by its own preference even when the initiator's KE group is
+// acceptable to it, and asks for its choice with INVALID_KE_PAYLOAD (RFC 7296 §1.3 allows
+// either). charon 5.9.8 does the same, measured: "DH group ECP_256 unacceptable, requesting
+// CURVE_25519" although its default proposal contains ECP_256.
+TEST(Ikev2Init, ResponderPrefersItsOwnGroupOrder) {
+  World w;
+  w.moon_conn.ike_proposals = proposals(v2::ProtocolId::IKE, "aes128-sha256-ecp256-modp2048");
+  w.sun_conn.ike_proposals = proposals(v2::ProtocolId::IKE, "aes128-sha256-modp2048-ecp256");
+  w.start();
+  w.net.run_for(2.0);
+  ASSERT_TRUE(w.both_established()) << w.logs();
+  EXPECT_TRUE(w.sun->log->has("DH group ECP_256 unacceptable, requesting MODP_2048")) << w.logs();
+  EXPECT_TRUE(w.sun->log->has("selected proposal: IKE:AES_CBC_128/HMAC_SHA2_256_128/"
+                              "PRF_HMAC_SHA2_256/MODP_2048"))
+      << w.logs();
+}
+
 TEST(Ikev2Init, NoProposalChosen) {
   World w;
   w.moon_conn.ike_proposals = proposals(v2::ProtocolId::IKE, "aes128-sha256-modp2048");
