@@ -109,6 +109,10 @@ struct Settings {
   Duration keep_alive = seconds(20);
   uint32_t nonce_size = 32;
   uint32_t max_ikev1_exchanges = 3;  // concurrent Quick Modes per ISAKMP SA
+  // The first reqid this engine allocates (0 counts as 1). A host running the IKEv2 engine
+  // on the same SA backend gives each engine its own range, as charon's one kernel
+  // interface numbers the reqids of both versions from one counter.
+  uint32_t first_reqid = 1;
 };
 
 }  // namespace ikesuite::ikev1

@@ -235,6 +235,7 @@ std::vector<IkeSaInfo> Engine::list_sas() const {
 Engine::Impl::Impl(Env e, Settings s, Credentials c)
     : env(e), settings(std::move(s)), creds(std::move(c)) {
   cookie_secret = env.rng.bytes(32);
+  next_reqid = settings.first_reqid == 0 ? 1 : settings.first_reqid;
 }
 
 Engine::Impl::~Impl() { *alive = false; }

@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "engine/crypto/cipher.h"
+#include "engine/crypto/hash.h"
+#include "engine/crypto/ikev1_keys.h"
 #include "engine/crypto/integ.h"
 #include "engine/crypto/sk.h"
 #include "engine/wire/reader.h"
@@ -334,6 +336,88 @@ void decode_v1(const Bytes& datagram, DecodedMessage& m, const DecodeOptions& op
 }
 
 }  // namespace
+
+void KeyRing::add_v1(Ikev1Keys keys) {
+  uint64_t cookie = keys.cookie_i;
+  v1_keys_[cookie] = std::move(keys);
+}
+
+const Ikev1Keys* KeyRing::find_v1(uint64_t cookie_i) const {
+  auto it = v1_keys_.find(cookie_i);
+  return it == v1_keys_.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+struct V1Crypto {
+  crypto::Cipher cipher;
+  crypto::Hash hash;
+};
+
+Result<V1Crypto> v1_crypto(const Ikev1Keys& keys) {
+  TRY_ASSIGN(auto cipher, crypto::Cipher::create_v1(keys.encr, keys.encr_key_bits));
+  auto hash = crypto::hash_from_v1(keys.hash);
+  if (!hash)
+    return Error(ErrorCode::kUnsupported,
+                 "IKEv1 hash " + std::to_string(static_cast<int>(keys.hash)) + " is not supported");
+  return V1Crypto{std::move(cipher), *hash};
+}
+
+}  // namespace
+
+Result<Bytes> ikev1_phase1_iv(const Ikev1Keys& keys, ByteView g_xi, ByteView g_xr) {
+  TRY_ASSIGN(auto c, v1_crypto(keys));
+  return crypto::phase1_iv(c.hash, g_xi, g_xr, c.cipher.block_size());
+}
+
+Result<Bytes> ikev1_phase2_iv(const Ikev1Keys& keys, ByteView last_phase1_block,
+                              uint32_t message_id) {
+  TRY_ASSIGN(auto c, v1_crypto(keys));
+  return crypto::phase2_iv(c.hash, last_phase1_block, message_id, c.cipher.block_size());
+}
+
+void set_v1_direction(DecodedMessage& m, bool response) {
+  m.response = response;
+  if (!m.v1) return;
+  auto dir = response ? v1::Direction::Response : v1::Direction::Request;
+  m.summary = v1::summary(*m.v1, dir, m.decrypted ? &m.v1_inner : nullptr);
+}
+
+Result<Bytes> decrypt_v1(DecodedMessage& m, const Ikev1Keys& keys, ByteView iv) {
+  if (!m.v1 || !m.encrypted)
+    return Error(ErrorCode::kState, "not an encrypted IKEv1 message");
+  const Bytes& body = m.v1->encrypted_body;
+  TRY_ASSIGN(auto c, v1_crypto(keys));
+  size_t block = c.cipher.block_size();
+  if (body.empty() || body.size() % block != 0) {
+    m.problem = "encrypted IKEv1 body of " + std::to_string(body.size()) +
+                " bytes is not a whole number of " + std::to_string(block) + "-byte blocks";
+    return Error(ErrorCode::kLength, m.problem);
+  }
+  auto plain = crypto::ikev1_decrypt(c.cipher, keys.ka, iv, body);
+  if (!plain.ok()) {
+    m.problem = "IKEv1 decryption failed: " + plain.error().message();
+    return plain.error();
+  }
+  v1::ParseOptions options;
+  options.allow_padding = true;
+  auto chain = v1::parse_chain(m.v1->header.next_payload, plain->data, 28, options);
+  if (!chain.ok()) {
+    // A wrong IV garbles the first block only, a wrong key everything: either way the chain
+    // does not parse, which is all a reader of the trace can tell.
+    m.problem = "decrypted IKEv1 payloads do not parse (wrong key or IV?): " + describe(chain.error());
+  } else {
+    m.decrypted = true;
+    m.problem.clear();
+    m.v1_inner = std::move(chain->payloads);
+    m.payloads.erase(std::remove_if(m.payloads.begin(), m.payloads.end(),
+                                    [](const PayloadInfo& p) { return p.label == "E"; }),
+                     m.payloads.end());
+    for (const auto& p : m.v1_inner) m.payloads.push_back(info_of(p, true));
+    set_v1_direction(m, m.response);
+  }
+  return std::move(plain->next_iv);
+}
 
 void KeyRing::add(Ikev2Keys keys) {
   auto key = std::make_pair(keys.spi_i, keys.spi_r);

@@ -34,8 +34,23 @@ struct Ikev2Keys {
   Bytes sk_ei, sk_er, sk_ai, sk_ar;
 };
 
+// An ISAKMP SA's keys as the IKEv1 engine's observer reports them: the cipher, the hash
+// (which derives the IVs, RFC 2409 Appendix B) and Ka. Wireshark's ikev1_decryption_table
+// keys them by the initiator cookie alone, as this ring does.
+struct Ikev1Keys {
+  uint64_t cookie_i = 0;
+  uint64_t cookie_r = 0;
+  v1::OakleyEncryption encr = v1::OakleyEncryption::AES_CBC;
+  uint16_t encr_key_bits = 0;  // the Key Length attribute; 0 when absent
+  v1::OakleyHash hash = v1::OakleyHash::SHA2_256;
+  Bytes ka;
+};
+
 class KeyRing {
  public:
+  // IKEv1: adds or replaces the keys of the ISAKMP SA with this initiator cookie.
+  void add_v1(Ikev1Keys keys);
+  const Ikev1Keys* find_v1(uint64_t cookie_i) const;
   // Adds or replaces the keys of an IKE SA (identified by its SPI pair).
   void add(Ikev2Keys keys);
   const Ikev2Keys* find(uint64_t spi_i, uint64_t spi_r) const;
@@ -48,6 +63,7 @@ class KeyRing {
 
  private:
   std::map<std::pair<uint64_t, uint64_t>, Ikev2Keys> keys_;
+  std::map<uint64_t, Ikev1Keys> v1_keys_;
 };
 
 // One payload as a summary lists it.
@@ -90,6 +106,7 @@ struct DecodedMessage {
   std::vector<v2::Payload> v2_payloads;
   // IKEv1: the message and, once decrypted, the inner chain.
   std::optional<v1::Message> v1;
+  std::vector<v1::Payload> v1_inner;
   std::vector<PayloadInfo> payloads;
   // charon's line: "IKE_AUTH request 1 [ IDi N(INIT_CONTACT) IDr AUTH SA TSi TSr ]".
   std::string summary;
@@ -114,6 +131,25 @@ inline DecodedMessage decode_message(const Bytes& datagram, const KeyRing& keys,
                                      const DecodeOptions& options = {}) {
   return decode_message(std::span<const Bytes>(&datagram, 1), keys, options);
 }
+
+// IKEv1 carries no IV (RFC 2409 Appendix B): whoever decrypts follows the exchange and
+// derives each message's IV, so decoding an encrypted IKEv1 message takes the IV from the
+// caller (the runner's trace, which sees every message in order).
+//
+// The IV of phase 1's first encrypted message: hash(g^xi | g^xr) cut to the block size.
+Result<Bytes> ikev1_phase1_iv(const Ikev1Keys& keys, ByteView g_xi, ByteView g_xr);
+// The IV of a Quick Mode's or Informational exchange's first message: hash(last phase-1
+// CBC block | M-ID) cut to the block size.
+Result<Bytes> ikev1_phase2_iv(const Ikev1Keys& keys, ByteView last_phase1_block,
+                              uint32_t message_id);
+// Decrypts an encrypted IKEv1 message `m` (from decode_message) with Ka and `iv`: fills
+// v1_inner, payloads (marked inner) and the summary, or leaves "E" with the problem. Returns
+// the IV the next message of the exchange continues from (its last ciphertext block), which
+// does not depend on the decryption succeeding.
+Result<Bytes> decrypt_v1(DecodedMessage& m, const Ikev1Keys& keys, ByteView iv);
+// Sets the direction of an IKEv1 message (the caller knows who began the exchange) and
+// labels the summary again.
+void set_v1_direction(DecodedMessage& m, bool response);
 
 // For a datagram that is an SKF fragment: its identity within a message, so callers can
 // group fragments before decoding.

@@ -13,6 +13,7 @@
 #include "engine/base/result.h"
 #include "engine/base/time.h"
 #include "engine/sa/sa_backend.h"
+#include "engine/wire/ikev1/types.h"
 #include "harness/run/host_log.h"
 #include "harness/run/recording_backend.h"
 #include "harness/scenario/scenario.h"
@@ -60,6 +61,15 @@ struct IkeKeys {
   v2::IntegId integ = v2::IntegId::None;
   Bytes sk_ei, sk_er, sk_ai, sk_ar;
 };
+// An IKEv1 ISAKMP SA's keys (RFC 2409 Appendix B): the trace decrypts with Ka and IVs it
+// derives from the KE payloads, Wireshark's ikev1_decryption_table wants CKY-I and Ka.
+struct Ikev1Keys {
+  uint64_t cookie_i = 0, cookie_r = 0;
+  v1::OakleyEncryption encr = v1::OakleyEncryption::AES_CBC;
+  uint16_t encr_key_bits = 0;
+  v1::OakleyHash hash = v1::OakleyHash::SHA2_256;
+  Bytes ka, skeyid_d, skeyid_a;
+};
 struct EspKeys {
   IpAddress src, dst;
   uint32_t spi = 0;
@@ -74,6 +84,7 @@ struct HostListener {
   std::function<void(const StateChange& change)> on_state;
   std::function<void(const std::string& host, const BackendEvent& event)> on_backend;
   std::function<void(const std::string& host, const IkeKeys& keys)> on_ike_keys;
+  std::function<void(const std::string& host, const Ikev1Keys& keys)> on_ikev1_keys;
   std::function<void(const std::string& host, const EspKeys& keys)> on_esp_keys;
   // An engine bug (a transition its tables forbid): the scenario counts as an error.
   std::function<void(const std::string& host, const std::string& what)> on_invariant;

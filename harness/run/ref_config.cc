@@ -1,5 +1,6 @@
 #include "harness/run/ref_config.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "engine/crypto/pki.h"
@@ -22,6 +23,11 @@ const char* const kDefaultIkeProposals[2] = {
 // kernel backend actually supports it".
 const char* const kDefaultEspProposal = "aes128-aes192-aes256-sha256-sha384-sha512-sha1-aesxcbc-noesn";
 const char* const kDefaultAhProposal = "sha256-sha384-sha512-sha1-aesxcbc-noesn";
+// For IKEv1 charon builds one transform per proposal from the first algorithm of each kind
+// (proposal_substructure.c, set_from_proposal_v1_ike/_esp), so its default proposals become
+// the first algorithms of the ones above; the AEAD proposal has no phase-1 transform.
+const char* const kDefaultV1IkeProposal = "aes128-sha256-ecp256";
+const char* const kDefaultV1EspProposal = "aes128-sha256";
 
 namespace {
 
@@ -105,6 +111,61 @@ Result<std::vector<Subnet>> selectors(const std::string& conn, const End& end, c
   return out;
 }
 
+// leftcert and the secrets entry whose private key matches it.
+Status load_local_credentials(const Host& host, const Connection& conn,
+                              std::shared_ptr<const crypto::Certificate>& cert_out,
+                              std::shared_ptr<const crypto::PrivateKey>& key_out) {
+  auto error = [&](const std::string& why) {
+    return Error(ErrorCode::kConfig, "conn '" + conn.name + "': " + why);
+  };
+  if (conn.left.cert.empty()) return error("public-key authentication needs leftcert");
+  auto cert = crypto::Certificate::load_file(conn.left.cert);
+  if (!cert.ok()) return error(cert.error().reason());
+  std::shared_ptr<const crypto::PrivateKey> key;
+  std::string tried;
+  for (const auto& s : host.secrets) {
+    if (s.type == SecretType::kPsk || s.file.empty()) continue;
+    auto k = crypto::PrivateKey::load_pem_file(s.file);
+    if (!k.ok()) return error(k.error().reason());
+    if (k->public_key() == cert->public_key()) {
+      key = std::make_shared<crypto::PrivateKey>(*k);
+      break;
+    }
+    tried += (tried.empty() ? "" : ", ") + s.file;
+  }
+  if (!key)
+    return error("no private key in the host's secrets matches leftcert " + conn.left.cert +
+                 (tried.empty() ? "" : " (tried " + tried + ")"));
+  cert_out = std::make_shared<crypto::Certificate>(*cert);
+  key_out = key;
+  return {};
+}
+
+// The host's CA certificates that may vouch for the peer (only rightca's, when set).
+Status load_peer_cas(const Host& host, const Connection& conn,
+                     std::vector<std::shared_ptr<const crypto::Certificate>>& cas) {
+  auto error = [&](const std::string& why) {
+    return Error(ErrorCode::kConfig, "conn '" + conn.name + "': " + why);
+  };
+  std::optional<Bytes> wanted_ca;
+  if (!conn.right.ca.empty()) {
+    auto dn = crypto::dn_from_text(conn.right.ca);
+    if (!dn.ok()) return error("rightca '" + conn.right.ca + "': " + dn.error().reason());
+    wanted_ca = *dn;
+  }
+  for (const auto& path : host.cacerts) {
+    auto ca = crypto::Certificate::load_file(path);
+    if (!ca.ok()) return error(ca.error().reason());
+    if (wanted_ca && !crypto::dn_equal(ca->subject_der(), *wanted_ca)) continue;
+    cas.push_back(std::make_shared<crypto::Certificate>(*ca));
+  }
+  if (cas.empty())
+    return error(wanted_ca ? "no CA certificate of the host has the subject rightca names ('" +
+                                 conn.right.ca + "')"
+                           : "public-key authentication of the peer needs cacerts");
+  return {};
+}
+
 }  // namespace
 
 Result<std::vector<v2::Proposal>> build_proposals(v2::ProtocolId protocol,
@@ -180,7 +241,7 @@ Result<ikev2::PeerConfig> build_peer_config(const Host& host, const Connection& 
   const std::string& n = conn.name;
   auto error = [&](const std::string& why) { return Error(ErrorCode::kConfig, "conn '" + n + "': " + why); };
   if (conn.version == IkeVersion::kV1)
-    return error("keyexchange=ikev1: the IKEv1 engine is not available yet");
+    return error("keyexchange=ikev1 is configured on the IKEv1 engine (build_v1_peer_config)");
   if (conn.type == ConnType::kPassthrough || conn.type == ConnType::kDrop)
     return error("type=" + std::string(name(conn.type)) +
                  " (a bypass or drop policy without IKE) is not supported by the reference engine");
@@ -200,47 +261,9 @@ Result<ikev2::PeerConfig> build_peer_config(const Host& host, const Connection& 
   pc.local.rfc7427 = host.settings.signature_authentication.value_or(true);
   pc.remote.rfc7427 = pc.local.rfc7427;
 
-  if (pc.local.auth == ikev2::AuthClass::PubKey) {
-    if (conn.left.cert.empty()) return error("public-key authentication needs leftcert");
-    auto cert = crypto::Certificate::load_file(conn.left.cert);
-    if (!cert.ok()) return error(cert.error().reason());
-    // The private key is the secrets entry whose key matches the certificate's.
-    std::shared_ptr<const crypto::PrivateKey> key;
-    std::string tried;
-    for (const auto& s : host.secrets) {
-      if (s.type == SecretType::kPsk || s.file.empty()) continue;
-      auto k = crypto::PrivateKey::load_pem_file(s.file);
-      if (!k.ok()) return error(k.error().reason());
-      if (k->public_key() == cert->public_key()) {
-        key = std::make_shared<crypto::PrivateKey>(*k);
-        break;
-      }
-      tried += (tried.empty() ? "" : ", ") + s.file;
-    }
-    if (!key)
-      return error("no private key in the host's secrets matches leftcert " + conn.left.cert +
-                   (tried.empty() ? "" : " (tried " + tried + ")"));
-    pc.local.cert = std::make_shared<crypto::Certificate>(*cert);
-    pc.local.key = key;
-  }
-  if (pc.remote.auth == ikev2::AuthClass::PubKey) {
-    std::optional<Bytes> wanted_ca;
-    if (!conn.right.ca.empty()) {
-      auto dn = crypto::dn_from_text(conn.right.ca);
-      if (!dn.ok()) return error("rightca '" + conn.right.ca + "': " + dn.error().reason());
-      wanted_ca = *dn;
-    }
-    for (const auto& path : host.cacerts) {
-      auto ca = crypto::Certificate::load_file(path);
-      if (!ca.ok()) return error(ca.error().reason());
-      if (wanted_ca && !crypto::dn_equal(ca->subject_der(), *wanted_ca)) continue;
-      pc.remote.cas.push_back(std::make_shared<crypto::Certificate>(*ca));
-    }
-    if (pc.remote.cas.empty())
-      return error(wanted_ca ? "no CA certificate of the host has the subject rightca names ('" +
-                                   conn.right.ca + "')"
-                             : "public-key authentication of the peer needs cacerts");
-  }
+  if (pc.local.auth == ikev2::AuthClass::PubKey)
+    TRY(load_local_credentials(host, conn, pc.local.cert, pc.local.key));
+  if (pc.remote.auth == ikev2::AuthClass::PubKey) TRY(load_peer_cas(host, conn, pc.remote.cas));
 
   TRY_ASSIGN(pc.ike_proposals, build_proposals(v2::ProtocolId::IKE, conn.ike));
   pc.ike_lifetime = conn.ike_lifetime;
@@ -301,9 +324,151 @@ Result<ikev2::PeerConfig> build_peer_config(const Host& host, const Connection& 
   return pc;
 }
 
+Result<std::vector<crypto::V1IkeTransform>> build_v1_ike_proposals(
+    const std::vector<std::string>& configured) {
+  std::vector<crypto::V1IkeTransform> out;
+  bool strict = false;
+  for (std::string text : configured) {
+    if (!text.empty() && text.back() == '!') {
+      strict = true;
+      text.pop_back();
+    }
+    TRY_ASSIGN(auto list, crypto::parse_ikev1_ike_proposals(text));
+    for (auto& t : list) out.push_back(t);
+  }
+  // As for IKEv2 (stroke's add_proposals()): defaults appended unless the list is strict.
+  if (!strict || out.empty()) {
+    TRY_ASSIGN(auto list, crypto::parse_ikev1_ike_proposals(kDefaultV1IkeProposal));
+    for (auto& t : list)
+      if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+  }
+  return out;
+}
+
+Result<std::vector<crypto::V1EspTransform>> build_v1_esp_proposals(
+    const std::vector<std::string>& configured) {
+  std::vector<crypto::V1EspTransform> out;
+  bool strict = false;
+  for (std::string text : configured) {
+    if (!text.empty() && text.back() == '!') {
+      strict = true;
+      text.pop_back();
+    }
+    TRY_ASSIGN(auto list, crypto::parse_ikev1_esp_proposals(text));
+    for (auto& t : list) out.push_back(t);
+  }
+  if (!strict || out.empty()) {
+    TRY_ASSIGN(auto list, crypto::parse_ikev1_esp_proposals(kDefaultV1EspProposal));
+    for (auto& t : list)
+      if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+  }
+  return out;
+}
+
+ikev1::Settings build_v1_settings(const ikev2::Settings& v2) {
+  // The same strongswan.conf charon section drives both engines.
+  ikev1::Settings out;
+  out.retransmit_timeout = v2.retransmit_timeout;
+  out.retransmit_base = v2.retransmit_base;
+  out.retransmit_tries = v2.retransmit_tries;
+  out.retransmit_jitter = v2.retransmit_jitter;
+  out.delete_rekeyed_delay = v2.delete_rekeyed_delay;
+  out.half_open_timeout = v2.half_open_timeout;
+  out.keep_alive = v2.keep_alive;
+  return out;
+}
+
+Result<ikev1::PeerConfig> build_v1_peer_config(const Host& host, const Connection& conn,
+                                               std::vector<std::string>& notes) {
+  const std::string& n = conn.name;
+  auto error = [&](const std::string& why) { return Error(ErrorCode::kConfig, "conn '" + n + "': " + why); };
+  auto with_conn = [&](const Error& e) { return error(e.reason()); };
+  if (conn.type == ConnType::kPassthrough || conn.type == ConnType::kDrop)
+    return error("type=" + std::string(name(conn.type)) +
+                 " (a bypass or drop policy without IKE) is not supported by the reference engine");
+  if (!conn.ah.empty()) return error("ah= is not supported by the reference IKEv1 engine (ESP only)");
+
+  ikev1::PeerConfig pc;
+  pc.name = n;
+  if (conn.left.address) pc.local_addr = *conn.left.address;
+  if (conn.right.address) pc.remote_addr = *conn.right.address;
+  pc.local_port = conn.left.ikeport;
+  pc.remote_port = conn.right.ikeport;
+  TRY_ASSIGN(pc.local.id, end_identity(n, conn.left, "left"));
+  TRY_ASSIGN(pc.remote.id, end_identity(n, conn.right, "right"));
+  TRY_ASSIGN(pc.local.auth, auth_class(n, conn.left.auth, "left"));
+  TRY_ASSIGN(pc.remote.auth, auth_class(n, conn.right.auth, "right"));
+  // RFC 2409 §5: one authentication method is negotiated for the whole phase 1.
+  if (pc.local.auth != pc.remote.auth)
+    return error("IKEv1 negotiates one authentication method for both ends: leftauth and "
+                 "rightauth differ");
+  if (pc.local.auth == ikev2::AuthClass::Null)
+    return error("authby=null does not exist in IKEv1 (RFC 2409 §5 has no such method)");
+  pc.local.send_cert = conn.left.sendcert != SendCert::kNever;
+  if (pc.local.auth == ikev2::AuthClass::PubKey) {
+    TRY(load_local_credentials(host, conn, pc.local.cert, pc.local.key));
+    TRY(load_peer_cas(host, conn, pc.remote.cas));
+  }
+  pc.aggressive = conn.aggressive;
+  auto ike = build_v1_ike_proposals(conn.ike);
+  if (!ike.ok()) return with_conn(ike.error());
+  pc.ike_proposals = std::move(*ike);
+  pc.ike_lifetime = conn.ike_lifetime;
+  pc.margintime = conn.margintime;
+  pc.rekeyfuzz = conn.rekeyfuzz;
+  pc.rekey = conn.rekey;
+  pc.keyingtries = conn.keyingtries;
+  pc.dpd_action = to_engine(conn.dpd_action);
+  pc.dpd_delay = conn.dpd_action == SaAction::kNone ? Duration::zero() : conn.dpd_delay;
+  pc.dpd_timeout = conn.dpd_timeout;
+  pc.force_encap = conn.force_encaps;
+
+  ikev1::ChildConfig child;
+  child.name = n;
+  uint8_t protocol = 0;
+  TRY_ASSIGN(child.local_ts, selectors(n, conn.left, "left", &protocol));
+  TRY_ASSIGN(child.remote_ts, selectors(n, conn.right, "right", &protocol));
+  child.ts_protocol = protocol;
+  auto esp = build_v1_esp_proposals(conn.esp);
+  if (!esp.ok()) return with_conn(esp.error());
+  child.esp_proposals = std::move(*esp);
+  child.mode = conn.type == ConnType::kTransport ? sa::Mode::Transport : sa::Mode::Tunnel;
+  child.lifetime = conn.lifetime;
+  child.margintime = conn.margintime;
+  child.rekeyfuzz = conn.rekeyfuzz;
+  child.life_bytes = conn.life_bytes;
+  child.life_packets = conn.life_packets;
+  child.rekey = conn.rekey;
+  child.replay_window = conn.replay_window;
+  child.close_action = to_engine(conn.close_action);
+  switch (conn.auto_action) {
+    case AutoAction::kStart: child.start_action = ikev2::StartAction::Start; break;
+    case AutoAction::kRoute:
+      return error("auto=route is not supported by the reference IKEv1 engine");
+    default: child.start_action = ikev2::StartAction::None; break;
+  }
+  if (conn.margin_bytes || conn.margin_packets)
+    return error("marginbytes/marginpackets are not supported by the reference engine");
+  pc.children.push_back(std::move(child));
+
+  auto note = [&](bool cond, const std::string& what) {
+    if (cond) notes.push_back("conn '" + n + "': " + what);
+  };
+  note(!conn.reauth, "reauth=no has no effect on IKEv1: ISAKMP SAs are renewed by a new phase 1");
+  note(conn.left.firewall, "leftfirewall=yes has no effect on the reference engine");
+  note(!conn.install_policy, "installpolicy=no is not modelled: policies are installed");
+  note(conn.reqid != 0, "reqid=" + std::to_string(conn.reqid) +
+                            " is not modelled: reqids are allocated");
+  note(conn.inactivity > Duration::zero(), "inactivity is not modelled by the reference engine");
+  note(!conn.left.sourceip.empty() || !conn.right.sourceip.empty(),
+       "virtual IPs (Mode Config) are not requested by the reference IKEv1 engine");
+  return pc;
+}
+
 Result<RefConfig> build_ref_config(const Host& host) {
   RefConfig out;
   out.settings = build_settings(host.settings, out.notes);
+  out.v1_settings = build_v1_settings(out.settings);
   for (const auto& s : host.secrets) {
     if (s.type != SecretType::kPsk) continue;
     ikev2::SharedKey k;
@@ -319,6 +484,13 @@ Result<RefConfig> build_ref_config(const Host& host) {
   }
   for (const auto& conn : host.conns) {
     if (conn.auto_action == AutoAction::kIgnore) continue;
+    // keyexchange=ike initiates IKEv2 (and a responder answers what comes): only ikev1
+    // connections belong to the IKEv1 engine.
+    if (conn.is_ikev1()) {
+      TRY_ASSIGN(auto v1pc, build_v1_peer_config(host, conn, out.notes));
+      out.v1_connections.push_back(std::move(v1pc));
+      continue;
+    }
     TRY_ASSIGN(auto pc, build_peer_config(host, conn, out.notes));
     out.connections.push_back(std::move(pc));
   }

@@ -33,7 +33,8 @@ uint64_t stream_label(std::string_view text) {
   return h;
 }
 
-class RefHost::Observer final : public ikev2::Observer {
+// One observer for both engines: ikev1::Observer is ikev2::Observer plus the ISAKMP SA keys.
+class RefHost::Observer final : public ikev1::Observer {
  public:
   explicit Observer(RefHost& host) : host_(host) {}
   void on_ike_state(const ikev2::IkeSaRef& sa, ikev2::IkeSaState from,
@@ -50,6 +51,12 @@ class RefHost::Observer final : public ikev2::Observer {
     IkeKeys keys{k.sa.spi_i, k.sa.spi_r, k.encr, k.encr_key_bits, k.integ,
                  k.sk_ei,    k.sk_er,    k.sk_ai, k.sk_ar};
     host_.env_.listener.on_ike_keys(host_.name(), keys);
+  }
+  void on_ike_keys(const ikev1::IkeKeysEvent& k) override {
+    if (!host_.env_.listener.on_ikev1_keys) return;
+    Ikev1Keys keys{k.cookie_i, k.cookie_r, k.encr, k.encr_key_bits, k.hash,
+                   k.ka,       k.skeyid_d, k.skeyid_a};
+    host_.env_.listener.on_ikev1_keys(host_.name(), keys);
   }
   void on_child_keys(const ikev2::ChildKeysEvent& k) override {
     if (!host_.env_.listener.on_esp_keys) return;
@@ -83,9 +90,8 @@ Result<ikev2::ImpairRule> to_engine_rule(const Impairment& imp, const std::strin
     return Error(ErrorCode::kUnsupported, "impairment " + std::string(name(imp.kind)) +
                                               " does not apply to the IKEv2 engine");
   if (imp.exchange_version != 2)
-    return Error(ErrorCode::kUnsupported,
-                 "impairment " + std::string(name(imp.kind)) +
-                     " names an IKEv1 exchange; the IKEv1 engine is not available yet");
+    return Error(ErrorCode::kUnsupported, "impairment " + std::string(name(imp.kind)) +
+                                              " names an IKEv1 exchange, not an IKEv2 one");
   ikev2::ImpairRule r;
   r.kind = *kind;
   if (imp.exchange) r.exchange = static_cast<v2::ExchangeType>(*imp.exchange);
@@ -123,6 +129,90 @@ Result<ikev2::ImpairRule> to_engine_rule(const Impairment& imp, const std::strin
   return r;
 }
 
+Result<ikev1::ImpairRule> to_v1_engine_rule(const Impairment& imp) {
+  std::optional<ikev1::ImpairKind> kind;
+  switch (imp.kind) {
+    case ImpairKind::kDropMessage: kind = ikev1::ImpairKind::Drop; break;
+    case ImpairKind::kDuplicateMessage: kind = ikev1::ImpairKind::Duplicate; break;
+    case ImpairKind::kNoRetransmit: kind = ikev1::ImpairKind::NoRetransmit; break;
+    case ImpairKind::kMajorVersion: kind = ikev1::ImpairKind::MajorVersion; break;
+    case ImpairKind::kMinorVersion: kind = ikev1::ImpairKind::MinorVersion; break;
+    case ImpairKind::kHeaderFlags: kind = ikev1::ImpairKind::HeaderFlags; break;
+    case ImpairKind::kWrongSpi: kind = ikev1::ImpairKind::WrongSpi; break;
+    case ImpairKind::kMessageId: kind = ikev1::ImpairKind::MessageId; break;
+    case ImpairKind::kHeaderLength: kind = ikev1::ImpairKind::HeaderLength; break;
+    case ImpairKind::kOmitPayload: kind = ikev1::ImpairKind::OmitPayload; break;
+    case ImpairKind::kDuplicatePayload: kind = ikev1::ImpairKind::DuplicatePayload; break;
+    case ImpairKind::kAddNotify: kind = ikev1::ImpairKind::AddNotify; break;
+    case ImpairKind::kAddUnknownPayload: kind = ikev1::ImpairKind::AddUnknownPayload; break;
+    case ImpairKind::kCorruptPayload: kind = ikev1::ImpairKind::CorruptPayload; break;
+    case ImpairKind::kPayloadLength: kind = ikev1::ImpairKind::PayloadLength; break;
+    case ImpairKind::kKeLength: kind = ikev1::ImpairKind::KeData; break;
+    case ImpairKind::kBadHash: kind = ikev1::ImpairKind::BadHash; break;
+    case ImpairKind::kNonceLength: kind = ikev1::ImpairKind::ZeroNonce; break;
+    case ImpairKind::kForceProposal: kind = ikev1::ImpairKind::ForceProposal; break;
+    default: break;
+  }
+  if (!kind)
+    return Error(ErrorCode::kUnsupported, "impairment " + std::string(name(imp.kind)) +
+                                              " does not apply to the IKEv1 engine");
+  if (imp.exchange && imp.exchange_version != 1)
+    return Error(ErrorCode::kUnsupported, "impairment " + std::string(name(imp.kind)) +
+                                              " names an IKEv2 exchange, not an IKEv1 one");
+  ikev1::ImpairRule r;
+  r.kind = *kind;
+  if (imp.exchange) r.exchange = static_cast<v1::ExchangeType>(*imp.exchange);
+  // IKEv1 has no response flag: a "response" is a message of the exchange's responder.
+  if (imp.message) r.response = *imp.message == MessageKind::kResponse;
+  r.message_id = imp.message_id;
+  r.count = imp.count;
+  if (imp.payload) {
+    if (imp.payload->version != 1)
+      return Error(ErrorCode::kUnsupported, "payload " + imp.payload->text + " is not an IKEv1 payload");
+    r.payload = static_cast<v1::PayloadType>(imp.payload->type);
+    if (imp.payload->notify) r.notify = static_cast<v1::NotifyType>(*imp.payload->notify);
+  }
+  if (imp.notify) r.notify = static_cast<v1::NotifyType>(*imp.notify);
+  if (imp.group) r.value = *imp.group;
+  if (imp.value) r.value = *imp.value;
+  r.data = imp.data;
+  r.text = imp.proposal;
+  if (imp.delay || !imp.tsi.empty() || !imp.tsr.empty() || imp.critical)
+    return Error(ErrorCode::kUnsupported, "impairment " + std::string(name(imp.kind)) +
+                                              ": delay, critical and traffic selectors do not "
+                                              "apply to the IKEv1 engine's rules");
+  return r;
+}
+
+bool RefHost::is_v1_conn(const std::string& conn) const {
+  const Connection* c = host_.find_conn(conn);
+  return c && c->is_ikev1();
+}
+
+Status RefHost::rules_for(const Impairment& imp, const std::string& conn,
+                          std::vector<ikev2::ImpairRule>& v2,
+                          std::vector<ikev1::ImpairRule>& v1) const {
+  bool v1_conn = !conn.empty() && is_v1_conn(conn);
+  bool v2_conn = !conn.empty() && !v1_conn;
+  if (v1_conn || (conn.empty() && imp.exchange && imp.exchange_version == 1)) {
+    TRY_ASSIGN(auto r, to_v1_engine_rule(imp));
+    v1.push_back(std::move(r));
+    return {};
+  }
+  if (v2_conn || imp.exchange) {
+    TRY_ASSIGN(auto r, to_engine_rule(imp, conn));
+    v2.push_back(std::move(r));
+    return {};
+  }
+  // No connection and no exchange: every engine that can do it.
+  auto r2 = to_engine_rule(imp, conn);
+  auto r1 = to_v1_engine_rule(imp);
+  if (!r2.ok() && !r1.ok()) return r2.error();
+  if (r2.ok()) v2.push_back(std::move(*r2));
+  if (r1.ok()) v1.push_back(std::move(*r1));
+  return {};
+}
+
 Result<std::unique_ptr<RefHost>> RefHost::create(const Host& host, RefHostEnv env) {
   if (host.sa_backend != SaBackendKind::kMemory)
     return Error(ErrorCode::kUnsupported, "host '" + host.name + "': sa_backend " +
@@ -131,7 +221,12 @@ Result<std::unique_ptr<RefHost>> RefHost::create(const Host& host, RefHostEnv en
   TRY_ASSIGN(RefConfig config, build_ref_config(host));
   for (const auto& conn : host.conns)
     for (const auto& imp : conn.impairments) {
-      auto rule = to_engine_rule(imp, conn.name);
+      Status rule;
+      if (conn.is_ikev1()) {
+        if (auto r = to_v1_engine_rule(imp); !r.ok()) rule = r.error();
+      } else if (auto r = to_engine_rule(imp, conn.name); !r.ok()) {
+        rule = r.error();
+      }
       if (!rule.ok())
         return Error(ErrorCode::kUnsupported, "host '" + host.name + "' conn '" + conn.name +
                                                   "': " + rule.error().reason());
@@ -158,13 +253,16 @@ RefHost::RefHost(const Host& host, RefHostEnv env, RefConfig config)
   recorder_->set_listener([this](size_t index) {
     if (env_.listener.on_backend) env_.listener.on_backend(name(), recorder_->events()[index]);
   });
+  // Each engine ignores the expire events of SAs it does not own.
   recorder_->set_expire_handler([this](const sa::ExpireEvent& e) {
     if (engine_) engine_->on_expire(e);
+    if (engine_v1_) engine_v1_->on_expire(e);
   });
   observer_ = std::make_unique<Observer>(*this);
 }
 
 RefHost::~RefHost() {
+  engine_v1_.reset();
   engine_.reset();
   transport_.reset();
 }
@@ -173,12 +271,21 @@ Status RefHost::add_connection_impairments() {
   for (const auto& conn : host_.conns) {
     if (conn.auto_action == AutoAction::kIgnore) continue;
     for (const auto& imp : conn.impairments) {
+      if (conn.is_ikev1()) {
+        // The IKEv1 engine's rules have no connection filter: they apply to its every SA.
+        TRY_ASSIGN(auto rule, to_v1_engine_rule(imp));
+        log_->log(LogGroup::kCfg, 1, "IMPAIR: conn '" + conn.name + "' (IKEv1) applies " +
+                                         rule.describe());
+        engine_v1_->impairments().add(std::move(rule));
+        continue;
+      }
       TRY_ASSIGN(auto rule, to_engine_rule(imp, conn.name));
       log_->log(LogGroup::kCfg, 1, "IMPAIR: conn '" + conn.name + "' applies " + rule.describe());
       engine_->impairments().add(std::move(rule));
     }
   }
   for (const auto& rule : misbehaviour_) engine_->impairments().add(rule);
+  for (const auto& rule : misbehaviour_v1_) engine_v1_->impairments().add(rule);
   return {};
 }
 
@@ -192,6 +299,11 @@ Status RefHost::start() {
   ikev2::Env env{env_.loop, env_.loop, engine_rng_, *log_, *recorder_, *transport_, observer_.get()};
   env.wall_offset = env_.wall_offset;
   engine_ = std::make_unique<ikev2::Engine>(env, config_.settings, config_.credentials);
+  ikev1::Env env1{env_.loop, env_.loop, engine_rng_, *log_, *recorder_, *transport_, observer_.get()};
+  env1.wall_offset = env_.wall_offset;
+  ikev1::Settings settings1 = config_.v1_settings;
+  settings1.first_reqid = kIkev1FirstReqid;
+  engine_v1_ = std::make_unique<ikev1::Engine>(env1, settings1, config_.credentials);
   transport_->set_receiver([this](const net::Datagram& d) { on_datagram(d); });
   for (const auto& pc : config_.connections) {
     if (auto s = engine_->add_connection(pc); !s.ok()) {
@@ -200,8 +312,20 @@ Status RefHost::start() {
       return e;
     }
   }
-  TRY(add_connection_impairments());
+  for (const auto& pc : config_.v1_connections) {
+    if (auto s = engine_v1_->add_connection(pc); !s.ok()) {
+      Error e = s.error();
+      stop();
+      return e;
+    }
+  }
+  if (auto s = add_connection_impairments(); !s.ok()) {
+    Error e = s.error();
+    stop();
+    return e;
+  }
   engine_->start();
+  engine_v1_->start();
   return {};
 }
 
@@ -209,16 +333,19 @@ void RefHost::stop() {
   if (!engine_) return;
   log_->log(LogGroup::kDmn, 1, "SIGTERM received, shutting down");
   // The daemon's SAs vanish without a word (RFC 7296 §2.4: the peer finds out by itself).
+  engine_v1_->reset();
   engine_->reset();
+  engine_v1_.reset();
   engine_.reset();
   transport_.reset();
 }
 
 void RefHost::on_datagram(const net::Datagram& d) {
+  // RFC 2408 §3.1 / RFC 7296 §3.1: the major version sits at the same offset in both
+  // headers; anything not ISAKMP goes to the IKEv2 engine, which answers wrong versions.
   auto header = decode::read_raw_header(d.data);
   if (header.ok() && header->major_version == 1) {
-    log_->log(LogGroup::kNet, 1, "received IKEv1 packet from " + d.src.to_string() +
-                                     ", but the IKEv1 engine is not available yet: dropped");
+    if (engine_v1_) engine_v1_->on_datagram(d);
     return;
   }
   if (engine_) engine_->on_datagram(d);
@@ -226,6 +353,13 @@ void RefHost::on_datagram(const net::Datagram& d) {
 
 Status RefHost::initiate(const std::string& conn, bool ike_only) {
   if (!engine_) return Error(ErrorCode::kState, "host '" + name() + "' is not running");
+  if (is_v1_conn(conn)) {
+    if (ike_only)
+      return Error(ErrorCode::kUnsupported,
+                   "initiate with ike_only: the IKEv1 engine always follows phase 1 with Quick "
+                   "Mode");
+    return engine_v1_->initiate(conn);
+  }
   if (ike_only) {
     // RFC 6023: an IKE SA without a Child SA. The engine creates none for childless=force;
     // for other connections it has no way to leave the Child SA out yet.
@@ -240,11 +374,16 @@ Status RefHost::initiate(const std::string& conn, bool ike_only) {
 
 Status RefHost::rekey(const std::string& conn, SaKind sa) {
   if (!engine_) return Error(ErrorCode::kState, "host '" + name() + "' is not running");
+  if (is_v1_conn(conn))
+    return sa == SaKind::kIke ? engine_v1_->rekey_ike(conn) : engine_v1_->rekey_child(conn);
   return sa == SaKind::kIke ? engine_->rekey_ike(conn) : engine_->rekey_child(conn);
 }
 
 Status RefHost::terminate(const std::string& conn, SaKind sa) {
   if (!engine_) return Error(ErrorCode::kState, "host '" + name() + "' is not running");
+  if (is_v1_conn(conn))
+    return sa == SaKind::kIke ? engine_v1_->terminate_ike(conn)
+                              : engine_v1_->terminate_child(conn);
   return sa == SaKind::kIke ? engine_->terminate_ike(conn) : engine_->terminate_child(conn);
 }
 
@@ -277,20 +416,27 @@ void RefHost::clear_faults() {
 Status RefHost::misbehave(const std::vector<Impairment>& impairments, const std::string& conn,
                           bool clear) {
   std::vector<ikev2::ImpairRule> rules;
-  for (const auto& imp : impairments) {
-    TRY_ASSIGN(auto r, to_engine_rule(imp, conn));
-    rules.push_back(std::move(r));
-  }
+  std::vector<ikev1::ImpairRule> rules_v1;
+  for (const auto& imp : impairments) TRY(rules_for(imp, conn, rules, rules_v1));
   if (clear) {
     misbehaviour_.clear();
-    if (engine_) engine_->impairments().clear();
-    if (engine_) TRY(add_connection_impairments());
+    misbehaviour_v1_.clear();
+    if (engine_) {
+      engine_->impairments().clear();
+      engine_v1_->impairments().clear();
+      TRY(add_connection_impairments());
+    }
   }
   for (auto& r : rules) {
     log_->log(LogGroup::kCfg, 1, "IMPAIR: from now on " + r.describe() +
                                      (conn.empty() ? "" : " for conn '" + conn + "'"));
     misbehaviour_.push_back(r);
     if (engine_) engine_->impairments().add(r);
+  }
+  for (auto& r : rules_v1) {
+    log_->log(LogGroup::kCfg, 1, "IMPAIR: from now on (IKEv1) " + r.describe());
+    misbehaviour_v1_.push_back(r);
+    if (engine_v1_) engine_v1_->impairments().add(r);
   }
   return {};
 }
@@ -299,7 +445,9 @@ Status RefHost::traffic(const std::string& conn, const TrafficSpec& t) {
   if (!engine_) return Error(ErrorCode::kState, "host '" + name() + "' is not running");
   std::vector<sa::SaKey> keys;
   auto installed = memory_->list_sas();
-  for (const auto& ike : engine_->list_sas()) {
+  auto listed = engine_->list_sas();
+  for (auto& ike : engine_v1_->list_sas()) listed.push_back(std::move(ike));
+  for (const auto& ike : listed) {
     for (const auto& child : ike.children) {
       if (child.name != conn || child.state != ikev2::ChildSaState::Installed) continue;
       for (const auto& e : installed) {
@@ -322,7 +470,9 @@ Status RefHost::traffic(const std::string& conn, const TrafficSpec& t) {
 std::vector<IkeSnapshot> RefHost::sas() const {
   std::vector<IkeSnapshot> out;
   if (!engine_) return out;
-  for (const auto& ike : engine_->list_sas()) {
+  auto listed = engine_->list_sas();
+  for (auto& ike : engine_v1_->list_sas()) listed.push_back(std::move(ike));
+  for (const auto& ike : listed) {
     IkeSnapshot s{ike.name, ike.unique_id, std::string(ikev2::name(ike.state)), {}};
     for (const auto& c : ike.children)
       s.children.push_back({c.name, c.unique_id, std::string(ikev2::name(c.state))});

@@ -1,8 +1,10 @@
 // A host running the reference engine: its own seeded randomness, a log on the run's clock,
 // the 'memory' SA backend wrapped in the fault injector and the recording decorator, a
-// transport from whatever network the run uses, and the IKEv2 engine with an observer that
-// reports state changes and keys. Datagrams are routed by the IKE header's major version, so
-// the IKEv1 engine (same API) plugs in beside the IKEv2 one.
+// transport from whatever network the run uses, and both reference engines on that one
+// transport and backend, with one observer that reports state changes and keys. Datagrams
+// are routed by the IKE header's major version; keyexchange=ikev1 connections belong to the
+// IKEv1 engine, every other one to the IKEv2 engine. The IKEv1 engine allocates reqids from
+// kIkev1FirstReqid on, so the two engines never share a reqid on the backend.
 //
 // The same object serves the sim runner (transport from the SimNetwork, virtual loop) and
 // the standalone daemon (UDP sockets, real loop).
@@ -15,6 +17,7 @@
 
 #include "engine/base/random.h"
 #include "engine/clock/event_loop.h"
+#include "engine/ikev1/engine.h"
 #include "engine/ikev2/engine.h"
 #include "engine/net/transport.h"
 #include "engine/sa/fault_injector.h"
@@ -35,6 +38,9 @@ struct RefHostEnv {
   std::string log_path;  // <host>.log; empty: in memory only
   HostListener listener;
 };
+
+// The IKEv1 engine's first reqid: the IKEv2 engine numbers from 1 on the same backend.
+inline constexpr uint32_t kIkev1FirstReqid = 1001;
 
 class RefHost final : public ScenarioHost {
  public:
@@ -66,6 +72,7 @@ class RefHost final : public ScenarioHost {
 
   HostLog& log() { return *log_; }
   ikev2::Engine* engine() { return engine_.get(); }
+  ikev1::Engine* engine_v1() { return engine_v1_.get(); }
   const RefConfig& config() const { return config_; }
   uint32_t generation() const { return generation_; }
 
@@ -74,6 +81,10 @@ class RefHost final : public ScenarioHost {
   RefHost(const Host& host, RefHostEnv env, RefConfig config);
   void on_datagram(const net::Datagram& d);
   Status add_connection_impairments();
+  bool is_v1_conn(const std::string& conn) const;
+  // Which engine a misbehave/impairment for `conn` (empty: any) goes to, as rules.
+  Status rules_for(const Impairment& imp, const std::string& conn,
+                   std::vector<ikev2::ImpairRule>& v2, std::vector<ikev1::ImpairRule>& v1) const;
 
   Host host_;
   RefHostEnv env_;
@@ -87,13 +98,17 @@ class RefHost final : public ScenarioHost {
   std::unique_ptr<Observer> observer_;
   std::unique_ptr<net::Transport> transport_;
   std::unique_ptr<ikev2::Engine> engine_;
+  std::unique_ptr<ikev1::Engine> engine_v1_;
   // Impairments given by misbehave actions, kept across restarts of the daemon.
   std::vector<ikev2::ImpairRule> misbehaviour_;
+  std::vector<ikev1::ImpairRule> misbehaviour_v1_;
   uint32_t generation_ = 0;
 };
 
 // A scenario impairment as an engine rule (IKEv2); errors for what the engine cannot do.
 Result<ikev2::ImpairRule> to_engine_rule(const Impairment& imp, const std::string& conn);
+// The same for the IKEv1 engine (engine/ikev1/impair.h; bad_hash is IKEv1 only).
+Result<ikev1::ImpairRule> to_v1_engine_rule(const Impairment& imp);
 
 // A stable 64-bit label for a name (FNV-1a), for forking seeded streams by host name.
 uint64_t stream_label(std::string_view name);

@@ -289,6 +289,19 @@ Status World::setup_hosts() {
         if (auto st = keys_->add(w); !st.ok()) notes_.push_back("IKE keys not written: " + st.error().message());
       }
     };
+    l.on_ikev1_keys = [this](const std::string&, const Ikev1Keys& k) {
+      decode::Ikev1Keys d{k.cookie_i, k.cookie_r, k.encr, k.encr_key_bits, k.hash, k.ka};
+      trace_->add_v1_keys(d);
+      if (keys_) {
+        pcap::Ikev1SaKeys w;
+        w.cookie_i = k.cookie_i;
+        w.ka = k.ka;
+        w.encr = k.encr;
+        w.encr_key_bits = k.encr_key_bits;
+        w.hash = k.hash;
+        if (auto st = keys_->add(w); !st.ok()) notes_.push_back("IKEv1 keys not written: " + st.error().message());
+      }
+    };
     l.on_esp_keys = [this](const std::string&, const EspKeys& k) {
       if (!keys_) return;
       pcap::EspSaKeys w;

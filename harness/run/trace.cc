@@ -147,6 +147,15 @@ void Trace::decode(size_t mi) {
   std::vector<Bytes> parts;
   for (size_t di : m.datagrams) parts.push_back(datagrams_[di].ike);
   m.decoded = decode::decode_message(parts, keys_);
+  if (m.decoded.family == 1 && m.decoded.header_ok && m.decoded.parsed) {
+    V1Sa& sa = v1_sas_[m.decoded.spi_i];
+    if (std::find(sa.messages.begin(), sa.messages.end(), mi) == sa.messages.end()) {
+      sa.messages.push_back(mi);
+      v1_process(sa, mi);
+    } else {
+      v1_redo(m.decoded.spi_i);
+    }
+  }
   if (!m.complete && m.decoded.fragments > m.datagrams.size())
     m.decoded.problem = "only " + std::to_string(m.datagrams.size()) + " of " +
                         std::to_string(m.decoded.fragments) + " fragments were sent" +
@@ -193,6 +202,93 @@ void Trace::add_keys(const decode::Ikev2Keys& keys) {
     if (dm.encrypted && !dm.decrypted && dm.spi_i == keys.spi_i && dm.spi_r == keys.spi_r)
       decode(mi);
   }
+}
+
+namespace {
+
+std::string sender_of(const TraceMessage& m) { return m.from + "|" + m.src.to_string(); }
+
+const v1::KePayload* find_ke(const decode::DecodedMessage& d) {
+  const std::vector<v1::Payload>& list = d.decrypted ? d.v1_inner : d.v1->payloads;
+  for (const auto& p : list)
+    if (const auto* ke = p.as<v1::KePayload>()) return ke;
+  return nullptr;
+}
+
+}  // namespace
+
+// IKEv1 has no response flag (RFC 2408 §3.1): a message is a "response" when it comes from
+// the other side than the one that sent its exchange's first message. Encrypted messages
+// are decrypted with the IV RFC 2409 Appendix B gives: for phase 1 (message ID 0) first
+// hash(g^xi | g^xr), for a Quick Mode or Informational exchange first hash(last phase-1
+// block | M-ID), then always the last ciphertext block of the exchange's previous message.
+// A retransmission is the same bytes, decrypted with the IV its first copy had.
+void Trace::v1_process(V1Sa& sa, size_t mi) {
+  TraceMessage& m = messages_[mi];
+  decode::DecodedMessage& d = m.decoded;
+  uint32_t mid = d.message_id;
+  std::string sender = sender_of(m);
+  auto [first, inserted] = sa.initiator.emplace(mid, sender);
+  if (sa.phase1_initiator.empty() && mid == 0) sa.phase1_initiator = sender;
+  decode::set_v1_direction(d, !inserted && first->second != sender);
+  const Bytes& bytes = datagrams_[m.datagrams.front()].ike;
+  const decode::Ikev1Keys* keys = keys_.find_v1(d.spi_i);
+  if (d.encrypted && keys) {
+    std::optional<Bytes> iv;
+    bool repeat = false;
+    if (auto it = sa.iv_of.find(bytes); it != sa.iv_of.end()) {
+      iv = it->second;
+      repeat = true;
+    } else if (auto chained = sa.next_iv.find(mid); chained != sa.next_iv.end()) {
+      iv = chained->second;
+    } else if (mid == 0 && !sa.g_xi.empty() && !sa.g_xr.empty()) {
+      if (auto first_iv = decode::ikev1_phase1_iv(*keys, sa.g_xi, sa.g_xr); first_iv.ok())
+        iv = *first_iv;
+    } else if (mid != 0 && sa.last_phase1_block) {
+      if (auto first_iv = decode::ikev1_phase2_iv(*keys, *sa.last_phase1_block, mid); first_iv.ok())
+        iv = *first_iv;
+    }
+    if (!iv) {
+      d.problem = mid == 0 ? "encrypted IKEv1 message: the KE payloads of phase 1 were not seen"
+                           : "encrypted IKEv1 message: phase 1's last encrypted block was not seen";
+    } else {
+      auto next = decode::decrypt_v1(d, *keys, *iv);
+      if (!repeat) {
+        sa.iv_of[bytes] = *iv;
+        if (next.ok()) {
+          sa.next_iv[mid] = *next;
+          if (mid == 0) sa.last_phase1_block = *next;
+        }
+      }
+    }
+  }
+  if (mid == 0 && d.v1) {
+    if (const v1::KePayload* ke = find_ke(d)) {
+      if (sender == sa.phase1_initiator && sa.g_xi.empty()) sa.g_xi = ke->data;
+      if (sender != sa.phase1_initiator && sa.g_xr.empty()) sa.g_xr = ke->data;
+    }
+  }
+}
+
+void Trace::v1_redo(uint64_t cookie_i) {
+  auto it = v1_sas_.find(cookie_i);
+  if (it == v1_sas_.end()) return;
+  std::vector<size_t> list = std::move(it->second.messages);
+  it->second = V1Sa{};
+  it->second.messages = list;
+  for (size_t mi : list) {
+    std::vector<Bytes> parts;
+    for (size_t di : messages_[mi].datagrams) parts.push_back(datagrams_[di].ike);
+    messages_[mi].decoded = decode::decode_message(parts, keys_);
+    v1_process(it->second, mi);
+  }
+}
+
+void Trace::add_v1_keys(const decode::Ikev1Keys& keys) {
+  const decode::Ikev1Keys* known = keys_.find_v1(keys.cookie_i);
+  if (known && known->ka == keys.ka) return;
+  keys_.add_v1(keys);
+  v1_redo(keys.cookie_i);
 }
 
 void Trace::finish() {

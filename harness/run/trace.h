@@ -88,6 +88,9 @@ class Trace {
                    const Endpoint& dst, ByteView udp_payload, uint32_t mtu);
   // New keys: messages of that IKE SA waiting for them are decoded again.
   void add_keys(const decode::Ikev2Keys& keys);
+  // IKEv1: the ISAKMP SA's messages are decrypted again from its first one, following the
+  // IV chain (RFC 2409 Appendix B).
+  void add_v1_keys(const decode::Ikev1Keys& keys);
   // Ends fragment groups left open (their messages stay incomplete).
   void finish();
 
@@ -110,6 +113,19 @@ class Trace {
   void write_frame(Time t, const Endpoint& src, const Endpoint& dst, ByteView payload,
                    std::optional<uint64_t>* first);
   void delivered(size_t datagram, const Delivery& d);
+  // IKEv1: who began each exchange (so which messages are "responses") and the IV chain,
+  // per initiator cookie, in the order the messages were sent.
+  struct V1Sa {
+    std::vector<size_t> messages;
+    std::map<uint32_t, std::string> initiator;  // message ID -> the first sender
+    Bytes g_xi, g_xr;
+    std::string phase1_initiator;
+    std::map<uint32_t, Bytes> next_iv;  // message ID -> IV of the next message
+    std::optional<Bytes> last_phase1_block;
+    std::map<Bytes, Bytes> iv_of;  // message bytes -> the IV it was decrypted with
+  };
+  void v1_process(V1Sa& sa, size_t message);
+  void v1_redo(uint64_t cookie_i);
 
   pcap::PcapWriter* capture_;
   std::set<std::string> hosts_;
@@ -124,6 +140,7 @@ class Trace {
   std::map<std::tuple<std::string, uint64_t, uint64_t, uint32_t, uint8_t>, size_t> open_groups_;
   std::map<std::string, std::set<Bytes>> sent_before_;
   std::function<void(size_t)> listener_;
+  std::map<uint64_t, V1Sa> v1_sas_;
 };
 
 }  // namespace ikesuite::harness::run
