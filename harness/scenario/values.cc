@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 
+#include "engine/wire/charon_names.h"
 #include "engine/wire/ikev1/types.h"
 #include "engine/wire/ikev2/types.h"
 
@@ -424,85 +425,6 @@ struct NotifyAlias {
   std::string_view name;
 };
 
-// charon's short notify names (notify_type_short_names), as its message logs print them.
-constexpr NotifyAlias kCharonNotifyNames[] = {
-    {1, "CRIT"},
-    {4, "INVAL_IKE_SPI"},
-    {5, "INVAL_MAJOR"},
-    {7, "INVAL_SYN"},
-    {9, "INVAL_MID"},
-    {11, "INVAL_SPI"},
-    {13, "ATTR_UNSUP"},
-    {14, "NO_PROP"},
-    {16, "PLD_MAL"},
-    {17, "INVAL_KE"},
-    {18, "INVAL_ID"},
-    {19, "INVAL_CERTEN"},
-    {20, "INVAL_CERT"},
-    {21, "CERT_UNSUP"},
-    {22, "INVAL_CA"},
-    {23, "INVAL_HASH"},
-    {24, "AUTH_FAILED"},
-    {34, "SINGLE_PAIR"},
-    {35, "NO_ADD_SAS"},
-    {36, "INT_ADDR_FAIL"},
-    {37, "FAIL_CP_REQ"},
-    {38, "TS_UNACCEPT"},
-    {39, "INVAL_SEL"},
-    {40, "UNACCEPT_ADDR"},
-    {41, "UNEXPECT_NAT"},
-    {42, "ASSIGNED_HoA"},
-    {43, "TEMP_FAIL"},
-    {44, "NO_CHILD_SA"},
-    {16384, "INIT_CONTACT"},
-    {16385, "SET_WINSIZE"},
-    {16386, "ADD_TS_POSS"},
-    {16387, "IPCOMP_SUP"},
-    {16388, "NATD_S_IP"},
-    {16389, "NATD_D_IP"},
-    {16390, "COOKIE"},
-    {16391, "USE_TRANSP"},
-    {16392, "HTTP_CERT_LOOK"},
-    {16393, "REKEY_SA"},
-    {16394, "ESP_TFC_PAD_N"},
-    {16395, "NON_FIRST_FRAG"},
-    {16396, "MOBIKE_SUP"},
-    {16397, "ADD_4_ADDR"},
-    {16398, "ADD_6_ADDR"},
-    {16399, "NO_ADD_ADDR"},
-    {16400, "UPD_SA_ADDR"},
-    {16401, "COOKIE2"},
-    {16402, "NO_NATS"},
-    {16403, "AUTH_LFT"},
-    {16404, "MULT_AUTH"},
-    {16405, "AUTH_FOLLOWS"},
-    {16406, "REDIR_SUP"},
-    {16407, "REDIR"},
-    {16408, "REDIR_FROM"},
-    {16409, "TKT_LT_OPAK"},
-    {16410, "TKT_REQ"},
-    {16411, "TKT_ACK"},
-    {16412, "TKT_NACK"},
-    {16413, "TKT_OPAK"},
-    {16414, "LINK_ID"},
-    {16415, "WESP_MODE"},
-    {16416, "ROHC_SUP"},
-    {16417, "EAP_ONLY"},
-    {16418, "CHDLESS_SUP"},
-    {16419, "CRASH_DET"},
-    {16420, "MSG_ID_SYN_SUP"},
-    {16421, "RPL_CTR_SYN_SUP"},
-    {16422, "MSG_ID_SYN"},
-    {16423, "RPL_CTR_SYN"},
-    {16424, "SEC_PASSWD"},
-    {16425, "PSK_PST"},
-    {16426, "PSK_CFM"},
-    {16427, "ERX_SUP"},
-    {16428, "IFOM_CAP"},
-    {16429, "SENDER_REQ_ID"},
-    {16430, "FRAG_SUP"},
-    {16431, "HASH_ALG"},
-};
 
 // IKEv1 names charon logs that the ISAKMP registry spells differently (RFC 3706 DPD).
 constexpr NotifyAlias kCharonV1NotifyNames[] = {
@@ -525,17 +447,17 @@ Result<uint16_t> parse_notify(std::string_view text, uint8_t version) {
     for (const auto& a : kCharonV1NotifyNames)
       if (iequals(a.name, t)) return a.value;
     // charon logs IKEv1 error notifies with the short names of the shared numbering.
-    for (const auto& a : kCharonNotifyNames)
-      if (a.value < 16384 && v1_registry_knows(a.value) && iequals(a.name, t)) return a.value;
+    for (const auto& a : wire::charon_notify_short_names())
+      if (a.value < 16384 && v1_registry_knows(a.value) && iequals(a.text, t)) return a.value;
     for (const auto& e : v1::kNotifyTypeNames.entries()) names.emplace_back(e.name);
     for (const auto& a : kCharonV1NotifyNames) names.emplace_back(a.name);
     return config_error("unknown IKEv1 notify " + quoted(t) + did_you_mean(t, names));
   }
   if (auto v = v2::kNotifyTypeNames.parse(t)) return static_cast<uint16_t>(*v);
-  for (const auto& a : kCharonNotifyNames)
-    if (iequals(a.name, t)) return a.value;
+  for (const auto& a : wire::charon_notify_short_names())
+    if (iequals(a.text, t)) return a.value;
   for (const auto& e : v2::kNotifyTypeNames.entries()) names.emplace_back(e.name);
-  for (const auto& a : kCharonNotifyNames) names.emplace_back(a.name);
+  for (const auto& a : wire::charon_notify_short_names()) names.emplace_back(a.text);
   return config_error("unknown IKEv2 notify " + quoted(t) + did_you_mean(t, names));
 }
 
@@ -549,8 +471,8 @@ std::string notify_short_name(uint16_t value, uint8_t version) {
     for (const auto& a : kCharonV1NotifyNames)
       if (a.value == value) return std::string(a.name);
   }
-  for (const auto& a : kCharonNotifyNames)
-    if (a.value == value && (version == 2 || v1_registry_knows(value))) return std::string(a.name);
+  for (const auto& a : wire::charon_notify_short_names())
+    if (a.value == value && (version == 2 || v1_registry_knows(value))) return std::string(a.text);
   return notify_name(value, version);
 }
 

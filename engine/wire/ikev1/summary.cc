@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/base/names.h"
+#include "engine/wire/charon_names.h"
 #include "engine/wire/ikev1/message.h"
 
 namespace ikesuite::v1 {
@@ -25,84 +26,8 @@ constexpr Label kExchangeLabels[] = {
     {255, "EXCHANGE_TYPE_UNDEFINED"},
 };
 
-// charon's notify_type_short_names, by number.
-constexpr Label kNotifyLabels[] = {
-    {1, "CRIT"},
-    {4, "INVAL_IKE_SPI"},
-    {5, "INVAL_MAJOR"},
-    {7, "INVAL_SYN"},
-    {9, "INVAL_MID"},
-    {11, "INVAL_SPI"},
-    {13, "ATTR_UNSUP"},
-    {14, "NO_PROP"},
-    {16, "PLD_MAL"},
-    {17, "INVAL_KE"},
-    {18, "INVAL_ID"},
-    {19, "INVAL_CERTEN"},
-    {20, "INVAL_CERT"},
-    {21, "CERT_UNSUP"},
-    {22, "INVAL_CA"},
-    {23, "INVAL_HASH"},
-    {24, "AUTH_FAILED"},
-    {34, "SINGLE_PAIR"},
-    {35, "NO_ADD_SAS"},
-    {36, "INT_ADDR_FAIL"},
-    {37, "FAIL_CP_REQ"},
-    {38, "TS_UNACCEPT"},
-    {39, "INVAL_SEL"},
-    {40, "UNACCEPT_ADDR"},
-    {41, "UNEXPECT_NAT"},
-    {42, "ASSIGNED_HoA"},
-    {43, "TEMP_FAIL"},
-    {44, "NO_CHILD_SA"},
-    {16384, "INIT_CONTACT"},
-    {16385, "SET_WINSIZE"},
-    {16386, "ADD_TS_POSS"},
-    {16387, "IPCOMP_SUP"},
-    {16388, "NATD_S_IP"},
-    {16389, "NATD_D_IP"},
-    {16390, "COOKIE"},
-    {16391, "USE_TRANSP"},
-    {16392, "HTTP_CERT_LOOK"},
-    {16393, "REKEY_SA"},
-    {16394, "ESP_TFC_PAD_N"},
-    {16395, "NON_FIRST_FRAG"},
-    {16396, "MOBIKE_SUP"},
-    {16397, "ADD_4_ADDR"},
-    {16398, "ADD_6_ADDR"},
-    {16399, "NO_ADD_ADDR"},
-    {16400, "UPD_SA_ADDR"},
-    {16401, "COOKIE2"},
-    {16402, "NO_NATS"},
-    {16403, "AUTH_LFT"},
-    {16404, "MULT_AUTH"},
-    {16405, "AUTH_FOLLOWS"},
-    {16406, "REDIR_SUP"},
-    {16407, "REDIR"},
-    {16408, "REDIR_FROM"},
-    {16409, "TKT_LT_OPAK"},
-    {16410, "TKT_REQ"},
-    {16411, "TKT_ACK"},
-    {16412, "TKT_NACK"},
-    {16413, "TKT_OPAK"},
-    {16414, "LINK_ID"},
-    {16415, "WESP_MODE"},
-    {16416, "ROHC_SUP"},
-    {16417, "EAP_ONLY"},
-    {16418, "CHDLESS_SUP"},
-    {16419, "CRASH_DET"},
-    {16420, "MSG_ID_SYN_SUP"},
-    {16421, "RPL_CTR_SYN_SUP"},
-    {16422, "MSG_ID_SYN"},
-    {16423, "RPL_CTR_SYN"},
-    {16424, "SEC_PASSWD"},
-    {16425, "PSK_PST"},
-    {16426, "PSK_CFM"},
-    {16427, "ERX_SUP"},
-    {16428, "IFOM_CAP"},
-    {16429, "SENDER_REQ_ID"},
-    {16430, "FRAG_SUP"},
-    {16431, "HASH_ALG"},
+// IKEv1 numbers charon names outside the shared table (charon_names.h).
+constexpr Label kV1NotifyLabels[] = {
     {24578, "INITIAL_CONTACT"},
     {36136, "DPD"},
     {36137, "DPD_ACK"},
@@ -131,6 +56,12 @@ std::string label(const Label (&table)[N], unsigned value) {
   return "(" + std::to_string(value) + ")";  // charon's form for a value it has no name for
 }
 
+std::string notify_label(unsigned value) {
+  for (const auto& l : wire::charon_notify_short_names())
+    if (l.value == value) return std::string(l.text);
+  return label(kV1NotifyLabels, value);
+}
+
 std::string cfg_prefix(CfgType t) {
   switch (t) {
     case CfgType::ISAKMP_CFG_REQUEST: return "RQ(";
@@ -155,7 +86,7 @@ std::string payload_label(const Payload& p) {
     case PayloadType::Nonce: return "No";
     case PayloadType::Notification: {
       if (const auto* n = p.as<NotifyPayload>())
-        return "N(" + label(kNotifyLabels, static_cast<unsigned>(n->type)) + ")";
+        return "N(" + notify_label(static_cast<unsigned>(n->type)) + ")";
       return "N";
     }
     case PayloadType::Delete: return "D";
