@@ -507,6 +507,7 @@ void Engine::Impl::send_exchange(IkeSa& ike, Exchange& ex, Payloads payloads, bo
   }
   impair.apply_bytes(ex.type, response, ex.message_id, *bytes, env.log);
   ex.last_sent = {std::move(*bytes)};
+  ex.seq = response ? ++ike.seq_responding : ++ike.seq_initiating;
   ex.answered_last = !ex.received.empty();
   transmit(ike, ex.last_sent, ex.type, response, ex.message_id, false);
   cancel(ex.retransmit_timer);
@@ -551,6 +552,7 @@ void Engine::Impl::send_informational(IkeSa& ike, Payloads payloads) {
     return;
   }
   impair.apply_bytes(h.exchange, false, mid, *bytes, env.log);
+  ++ike.seq_initiating;
   transmit(ike, {*bytes}, h.exchange, false, mid, false);
 }
 
@@ -640,8 +642,11 @@ void Engine::Impl::on_retransmit(IkeSa& ike, uint32_t mid) {
       log(LogGroup::kIke, 1, "IMPAIR: not retransmitting message " + std::to_string(mid));
     } else {
       ++ex->retransmits;
-      log(LogGroup::kIke, 1, "retransmit " + std::to_string(ex->retransmits) +
-                                 " of request with message ID " + std::to_string(mid));
+      // charon's IKEv1 wording (task_manager_v1.c): a responder retransmits too, in the
+      // three-message exchanges.
+      log(LogGroup::kIke, 1, "sending retransmit " + std::to_string(ex->retransmits) + " of " +
+                                 (ex->initiator ? "request" : "response") + " message ID " +
+                                 std::to_string(mid) + ", seq " + std::to_string(ex->seq));
       transmit(ike, ex->last_sent, ex->type, from_responder(*ex, true), mid, true);
     }
     arm_retransmit(ike, *ex);
@@ -844,14 +849,19 @@ bool Engine::Impl::duplicate(IkeSa& ike, Exchange& ex, const net::Datagram& d,
   // again; unless our own retransmissions are running, which do that already. Copies of
   // older messages are stale.
   bool last = it + 1 == ex.received.end();
+  // charon's IKEv1 wording (task_manager_v1.c): the copy is of a response when we started
+  // the exchange, of a request otherwise.
+  std::string copy = std::string(ex.initiator ? "response" : "request") + " with ID " +
+                     std::to_string(h.message_id);
   if (last && ex.answered_last && !ex.waiting && !ex.last_sent.empty()) {
-    log(LogGroup::kIke, 1, "received retransmit of " + v1::to_string(h.exchange) +
-                               " message with ID " + std::to_string(h.message_id) +
-                               ", retransmitting response");
+    log(LogGroup::kIke, 1,
+        "received retransmit of " + copy +
+            (ex.initiator ? ", resending last request" : ", retransmitting response"));
     transmit(ike, ex.last_sent, ex.type, from_responder(ex, true), ex.message_id, true);
+  } else if (ex.initiator && last && ex.waiting) {
+    log(LogGroup::kIke, 1, "received retransmit of " + copy + ", but next request already sent");
   } else {
-    log(LogGroup::kIke, 1, "received retransmit of " + v1::to_string(h.exchange) +
-                               " message with ID " + std::to_string(h.message_id) + ", ignored");
+    log(LogGroup::kIke, 1, "received retransmit of " + copy + ", ignored");
   }
   return true;
 }

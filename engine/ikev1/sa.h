@@ -79,6 +79,7 @@ struct Exchange {
 
   // Retransmission of our last message while we wait for the peer's next one.
   std::vector<Bytes> last_sent;  // datagrams as sent
+  uint32_t seq = 0;              // their number in the IKE SA's request or response series
   bool waiting = false;
   uint32_t retransmits = 0;
   TimerId retransmit_timer = kNoTimer;
@@ -150,6 +151,11 @@ struct IkeSa {
   std::deque<QuickJob> pending;                  // Quick Modes waiting to start
   std::set<uint32_t> message_ids;                // used in this ISAKMP SA (RFC 2408 §3.1)
   std::set<Bytes> informational_seen;            // digests of INFORMATIONAL messages processed
+  // Messages are numbered as charon's IKEv1 task manager numbers them for its retransmission
+  // log: one series for the messages we send as exchange initiator (informational ones
+  // included), one for those we send as exchange responder.
+  uint32_t seq_initiating = 0;
+  uint32_t seq_responding = 0;
 
   std::vector<std::unique_ptr<ChildSa>> children;
 

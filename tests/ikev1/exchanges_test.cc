@@ -187,8 +187,9 @@ TEST(Ikev1Liveness, UnreachablePeerWithKeyingtries) {
   EXPECT_TRUE(w.moon->log->has("peer not responding, trying again \\(3/3\\)")) << w.logs();
   EXPECT_TRUE(w.moon->log->has("establishing IKE_SA failed, peer not responding")) << w.logs();
   // charon's schedule: retransmits at 4, 11.2, 24.16, 47.49, 89.48 s.
-  int first = w.moon->log->find("retransmit 1 of request with message ID 0");
-  int fifth = w.moon->log->find("retransmit 5 of request with message ID 0");
+  // charon's IKEv1 wording: message 1 is the first of moon's requests (seq 1).
+  int first = w.moon->log->find("sending retransmit 1 of request message ID 0, seq 1$");
+  int fifth = w.moon->log->find("sending retransmit 5 of request message ID 0, seq 1$");
   ASSERT_GE(first, 0) << w.logs();
   ASSERT_GE(fifth, 0) << w.logs();
   EXPECT_NEAR(to_seconds(w.moon->log->lines[first].t), 4.0, 0.01);
@@ -211,14 +212,19 @@ TEST(Ikev1Retransmit, ResponderResendsItsLastMessage) {
   w.net.run_for(30.0);
   ASSERT_TRUE(w.both_established()) << w.logs();
   w.expect_consistent_child();
-  EXPECT_TRUE(w.moon->log->has("retransmit 1 of request with message ID 0")) << w.logs();
-  EXPECT_TRUE(w.moon->log->has("retransmit 1 of request with message ID [1-9][0-9]*")) << w.logs();
-  EXPECT_TRUE(w.sun->log->has("received retransmit of ID_PROT message with ID 0, "
+  // Numbered as charon's task manager numbers them: moon's Main Mode requests are 1 to 3 and
+  // Quick Mode message 1 is its 4th request; sun's Quick Mode message 2 its 4th response.
+  EXPECT_TRUE(w.moon->log->has("sending retransmit 1 of request message ID 0, seq 1$")) << w.logs();
+  EXPECT_TRUE(w.moon->log->has("sending retransmit 1 of request message ID [1-9][0-9]*, seq 4$"))
+      << w.logs();
+  EXPECT_TRUE(w.sun->log->has("received retransmit of request with ID 0, "
                               "retransmitting response"))
       << w.logs();
   // In Quick Mode the responder retransmits message 2 itself until HASH(3) arrives, so the
   // initiator's copy of message 1 needs no answer of its own.
-  EXPECT_TRUE(w.sun->log->has("retransmit 1 of request with message ID [1-9][0-9]*")) << w.logs();
+  EXPECT_TRUE(w.sun->log->has("sending retransmit 1 of response message ID [1-9][0-9]*, seq 4$"))
+      << w.logs();
+  EXPECT_FALSE(w.sun->log->has("of request message ID")) << w.logs();
 }
 
 TEST(Ikev1Retransmit, DuplicatedMessagesAreAbsorbed) {
