@@ -255,7 +255,7 @@ std::string Evaluator::describe_event(const EventRef& ref) const {
   return ref.describe();
 }
 
-Evaluator::Span Evaluator::window(const std::optional<Window>& w) {
+Evaluator::Span Evaluator::window(const std::optional<Window>& w, bool absence) {
   Span s;
   s.open = true;
   if (!w) return s;
@@ -271,6 +271,15 @@ Evaluator::Span Evaluator::window(const std::optional<Window>& w) {
   }
   s.start = base + w->min;
   if (w->max) s.end = base + *w->max;
+  if (tolerance_ > Duration{0}) {
+    if (absence) {
+      if (s.start > base || w->after) s.start += tolerance_;
+      if (s.end) s.end = std::max(s.start, *s.end - tolerance_);
+    } else {
+      s.start = std::max(Time{0}, s.start - tolerance_);
+      if (s.end) *s.end += tolerance_;
+    }
+  }
   if (w->before) {
     if (auto t = event_time(*w->before)) s.before = *t;
   }
@@ -511,7 +520,7 @@ std::string Evaluator::relative_miss(const Span& span, Time t) const {
 CheckOutcome Evaluator::check_no_message(const Expectation&, const NoMessageCheck& c) {
   CheckOutcome out;
   const MessageMatcher& m = c.matcher;
-  Span span = window(m.at);
+  Span span = window(m.at, true);
   out.expected = "no " + describe_matcher(m) + describe_window(m.at, span);
   out.t = span.end ? *span.end : record_.end;
   if (!span.open) {

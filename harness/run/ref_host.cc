@@ -1,6 +1,7 @@
 #include "harness/run/ref_host.h"
 
 #include <algorithm>
+#include <set>
 
 #include "engine/sa/dump.h"
 #include "harness/decode/ike_decode.h"
@@ -495,6 +496,17 @@ BackendSnapshot RefHost::backend(Time now) const {
 std::string RefHost::sa_dump() const {
   return "# ip -s xfrm state\n" + memory_->dump_state() + "\n# ip xfrm policy\n" +
          memory_->dump_policy();
+}
+
+std::vector<Endpoint> listen_endpoints(const Host& host) {
+  std::set<uint16_t> ports{net::kNattPort};
+  for (const auto& conn : host.conns)
+    if (conn.auto_action != AutoAction::kIgnore) ports.insert(conn.left.ikeport);
+  if (ports.size() == 1) ports.insert(500);
+  std::vector<Endpoint> out;
+  for (const auto& addr : host.addresses)
+    for (uint16_t port : ports) out.push_back(Endpoint{addr, port});
+  return out;
 }
 
 }  // namespace ikesuite::harness::run

@@ -110,6 +110,10 @@ Result<ikev2::ImpairRule> to_engine_rule(const Impairment& imp, const std::strin
 // The same for the IKEv1 engine (engine/ikev1/impair.h; bad_hash is IKEv1 only).
 Result<ikev1::ImpairRule> to_v1_engine_rule(const Impairment& imp);
 
+// Where a reference host listens on real sockets: every address of the host on every IKE
+// port its connections use, plus the NAT-T port (ike-refd, netns mode).
+std::vector<Endpoint> listen_endpoints(const Host& host);
+
 // A stable 64-bit label for a name (FNV-1a), for forking seeded streams by host name.
 uint64_t stream_label(std::string_view name);
 

@@ -182,10 +182,31 @@ Result<reports::RunResult> run_scenarios(const RunnerOptions& options) {
         continue;
       }
       const Scenario& s = *item.scenario;
-      if (options.mode == RunMode::kNetns) {
+      if (options.interrupted && options.interrupted()) {
         r.status = reports::kSkipped;
-        r.error = "netns mode is not available yet";
+        r.error = "not run: the run was interrupted";
         finish_one(i, std::move(r));
+        continue;
+      }
+      std::string folder;
+      if (!out.empty()) {
+        folder = out + "/" + scenario_folder(s.file, s.name);
+        // A folder left by an earlier run must not mix its files into this one's.
+        std::error_code ec;
+        fs::remove_all(folder, ec);
+      }
+      if (options.mode == RunMode::kNetns) {
+        if (!options.netns_runner) {
+          r.status = reports::kSkipped;
+          r.error = "netns mode is not available in this program";
+          finish_one(i, std::move(r));
+          continue;
+        }
+        if (options.on_start) {
+          std::lock_guard<std::mutex> lock(mu);
+          options.on_start(s.name, done, items.size());
+        }
+        finish_one(i, options.netns_runner(s, folder, out));
         continue;
       }
       if (!s.modes.count(RunMode::kSim)) {
@@ -203,10 +224,7 @@ Result<reports::RunResult> run_scenarios(const RunnerOptions& options) {
       sim.wall_offset = wall;
       if (!out.empty()) {
         sim.report_root = out;
-        sim.folder = out + "/" + scenario_folder(s.file, s.name);
-        // A folder left by an earlier run must not mix its files into this one's.
-        std::error_code ec;
-        fs::remove_all(sim.folder, ec);
+        sim.folder = folder;
       }
       finish_one(i, run_sim(s, sim));
     }

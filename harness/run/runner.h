@@ -31,6 +31,13 @@ struct RunnerOptions {
   std::string out = "reports/latest";  // empty: write nothing
   bool keep_going = false;
   std::string command;                 // for the report, to reproduce the run
+  // netns mode runs each scenario through this (harness/netns's run_netns, set by the
+  // command line); unset: netns scenarios are reported skipped.
+  std::function<reports::ScenarioResult(const Scenario& scenario, const std::string& folder,
+                                        const std::string& report_root)>
+      netns_runner;
+  // True once the run was interrupted (SIGINT): scenarios not yet started are skipped.
+  std::function<bool()> interrupted;
   // A scenario started / finished (called from worker threads, serialized by the runner).
   std::function<void(const std::string& name, size_t done, size_t total)> on_start;
   std::function<void(const reports::ScenarioResult& result, size_t done, size_t total)> on_result;

@@ -9,7 +9,7 @@ namespace ikesuite::harness::run {
 void Trace::write_frame(Time t, const Endpoint& src, const Endpoint& dst, ByteView payload,
                         std::optional<uint64_t>* first) {
   if (!capture_) return;
-  auto s = capture_->write(t, src, dst, payload);
+  auto s = captured_frame_.data() ? capture_->write_frame(t, captured_frame_) : capture_->write(t, src, dst, payload);
   if (!s.ok()) {
     if (capture_errors_.size() < 10) capture_errors_.push_back(s.error().message());
     return;
@@ -62,6 +62,12 @@ void Trace::on_wire(const net::WireEvent& e) {
     case net::Fate::kDropped: d.drops.push_back(std::string(net::name(e.reason))); break;
     case net::Fate::kSent: break;
   }
+}
+
+void Trace::on_wire_frame(const net::WireEvent& e, ByteView frame) {
+  captured_frame_ = frame;
+  on_wire(e);
+  captured_frame_ = ByteView();
 }
 
 void Trace::on_mtu_drop(Time t, const std::string& from, const std::string& to,

@@ -82,6 +82,9 @@ class Trace {
 
   // Called from the network tap, in event order.
   void on_wire(const net::WireEvent& e);
+  // The same for a datagram captured on a real interface: `frame` (the Ethernet frame as
+  // captured) goes into the capture file instead of one synthesized from the event.
+  void on_wire_frame(const net::WireEvent& e, ByteView frame);
   // A datagram that never reached the network: larger than the path's MTU (dropped as with
   // DF set, but seen on the sender's segment, so it is in the capture).
   void on_mtu_drop(Time t, const std::string& from, const std::string& to, const Endpoint& src,
@@ -141,6 +144,7 @@ class Trace {
   std::map<std::string, std::set<Bytes>> sent_before_;
   std::function<void(size_t)> listener_;
   std::map<uint64_t, V1Sa> v1_sas_;
+  ByteView captured_frame_;  // set during on_wire_frame
 };
 
 }  // namespace ikesuite::harness::run

@@ -285,6 +285,7 @@ void World::run() {
     if (capture_) result_.artifacts["capture"] = "capture.pcap";
     if (keys_) result_.artifacts["keys"] = ".";
     evaluator_ = std::make_unique<Evaluator>(s_, record_);
+    evaluator_->set_time_tolerance(time_tolerance());
     record_.trace = trace_.get();
     st = setup_hosts();
   }

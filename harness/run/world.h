@@ -55,6 +55,8 @@ class World {
   virtual void run_until(Time end) = 0;
   virtual Status network_action(const Action& a) = 0;
   virtual void teardown() {}
+  // How much wider time windows are for this mode's checks (Evaluator::set_time_tolerance).
+  virtual Duration time_tolerance() const { return Duration{0}; }
   // "ikesuite", "strongSwan 5.9.8", ...
   virtual std::string implementation_text(const Host& h) const;
 

@@ -33,14 +33,21 @@ namespace {
 struct DispatchContext {
   pcap_dumper_t* dumper;
   std::atomic<uint64_t>* written;
+  const std::function<void(Time, ByteView)>* callback;
 };
 
 void on_packet(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
   auto* ctx = reinterpret_cast<DispatchContext*>(user);
-  pcap_dump(reinterpret_cast<u_char*>(ctx->dumper), header, bytes);
-  // Per packet, like PcapWriter: a killed run keeps what was captured.
-  pcap_dump_flush(ctx->dumper);
+  if (ctx->dumper) {
+    pcap_dump(reinterpret_cast<u_char*>(ctx->dumper), header, bytes);
+    // Per packet, like PcapWriter: a killed run keeps what was captured.
+    pcap_dump_flush(ctx->dumper);
+  }
   ctx->written->fetch_add(1, std::memory_order_relaxed);
+  if (*ctx->callback) {
+    Time t = std::chrono::seconds(header->ts.tv_sec) + std::chrono::microseconds(header->ts.tv_usec);
+    (*ctx->callback)(t, ByteView(bytes, header->caplen));
+  }
 }
 
 Error pcap_failure(const std::string& what, pcap_t* p) {
@@ -89,17 +96,22 @@ Result<std::unique_ptr<PcapCapture>> PcapCapture::open(const CaptureOptions& opt
   rc = pcap_setfilter(h->pcap, &program);
   pcap_freecode(&program);
   if (rc != 0) return pcap_failure("cannot install capture filter", h->pcap);
+  if (options.direction != CaptureDirection::kBoth &&
+      pcap_setdirection(h->pcap, options.direction == CaptureDirection::kIn ? PCAP_D_IN : PCAP_D_OUT) != 0)
+    return pcap_failure("cannot select the capture direction", h->pcap);
   if (pcap_setnonblock(h->pcap, 1, errbuf) != 0)
     return Error(ErrorCode::kSystem, std::string("cannot make the capture non-blocking: ") + errbuf);
   int fd = pcap_get_selectable_fd(h->pcap);
   if (fd < 0)
     return Error(ErrorCode::kUnsupported, "capture on " + options.interface +
                                               " has no selectable descriptor");
-  errno = 0;
-  h->dumper = options.append ? pcap_dump_open_append(h->pcap, options.path.c_str())
-                             : pcap_dump_open(h->pcap, options.path.c_str());
-  if (!h->dumper) return pcap_failure("cannot open capture file " + options.path, h->pcap);
-  pcap_dump_flush(h->dumper);
+  if (!options.path.empty()) {
+    errno = 0;
+    h->dumper = options.append ? pcap_dump_open_append(h->pcap, options.path.c_str())
+                               : pcap_dump_open(h->pcap, options.path.c_str());
+    if (!h->dumper) return pcap_failure("cannot open capture file " + options.path, h->pcap);
+    pcap_dump_flush(h->dumper);
+  }
 
   std::unique_ptr<PcapCapture> capture(new PcapCapture(options, std::move(h), *link_type, fd));
   int pipe_fds[2];
@@ -112,7 +124,7 @@ Result<std::unique_ptr<PcapCapture>> PcapCapture::open(const CaptureOptions& opt
 
 Result<size_t> PcapCapture::dispatch() {
   if (!handles_ || !handles_->pcap) return Error(ErrorCode::kState, "capture is stopped");
-  DispatchContext ctx{handles_->dumper, &written_};
+  DispatchContext ctx{handles_->dumper, &written_, &options_.on_packet};
   size_t total = 0;
   for (;;) {
     int n = pcap_dispatch(handles_->pcap, -1, on_packet, reinterpret_cast<u_char*>(&ctx));

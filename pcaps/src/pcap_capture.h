@@ -9,21 +9,31 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
 
+#include "engine/base/bytes.h"
 #include "engine/base/result.h"
+#include "engine/base/time.h"
 #include "pcaps/src/frame.h"
 
 namespace ikesuite::pcap {
 
 inline constexpr const char* kIkeFilter = "udp port 500 or udp port 4500";
 
+enum class CaptureDirection : uint8_t { kBoth, kIn, kOut };
+
 struct CaptureOptions {
   std::string interface;  // "veth-moon", "lo", "any", ...
-  std::string path;       // the capture file
+  std::string path;       // the capture file; empty: no file (on_packet only)
+  // Packets the interface sent, received, or both (pcap_setdirection).
+  CaptureDirection direction = CaptureDirection::kBoth;
+  // Called for every packet (on the thread that dispatches) with its capture time on the
+  // Unix scale and the frame as captured (valid during the call).
+  std::function<void(Time t, ByteView frame)> on_packet;
   std::string filter = kIkeFilter;
   uint32_t snaplen = 262144;
   bool promiscuous = false;

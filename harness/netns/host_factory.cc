@@ -1,0 +1,76 @@
+#include "harness/netns/host_factory.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "engine/net/udp_transport.h"
+#include "harness/run/process.h"
+#include "harness/run/ref_host.h"
+
+namespace ikesuite::harness::netns {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The reference engine in the harness process, on UDP sockets created inside the host's
+// namespace (a socket belongs to the namespace it was made in, whichever thread uses it).
+Result<std::unique_ptr<run::ScenarioHost>> in_process_ref_host(HostContext& ctx) {
+  std::string ns = ctx.netns;
+  std::vector<Endpoint> endpoints = run::listen_endpoints(ctx.host);
+  clock::RealEventLoop& real = ctx.loop.real();
+  auto holder = std::make_shared<run::RefHost*>(nullptr);
+  run::RefHostEnv env{ctx.loop, ctx.seed, ctx.loop.origin(), {}, ctx.log_path, std::move(ctx.listener)};
+  env.make_transport = [ns, endpoints, &real, holder]() -> Result<std::unique_ptr<net::Transport>> {
+    net::UdpOptions udp;
+    udp.logger = *holder ? &(*holder)->log() : nullptr;
+    return in_netns(ns, [&]() -> Result<std::unique_ptr<net::Transport>> {
+      TRY_ASSIGN(auto t, net::UdpTransport::open(real, endpoints, udp));
+      return std::unique_ptr<net::Transport>(std::move(t));
+    });
+  };
+  TRY_ASSIGN(auto host, run::RefHost::create(ctx.host, std::move(env)));
+  *holder = host.get();
+  return std::unique_ptr<run::ScenarioHost>(std::move(host));
+}
+
+}  // namespace
+
+std::string implementation_label(const Host& host) {
+  switch (host.implementation) {
+    case Implementation::kRef: return "ikesuite";
+    case Implementation::kStrongswan: return "strongSwan (charon)";
+    case Implementation::kLibreswan: return "Libreswan (pluto)";
+  }
+  return "?";
+}
+
+std::optional<std::string> host_unavailable(const Host& host, const NetnsOptions&) {
+  switch (host.implementation) {
+    case Implementation::kRef: return std::nullopt;
+    case Implementation::kStrongswan:
+    case Implementation::kLibreswan:
+      return "the " + implementation_label(host) + " peer driver is not part of this build";
+  }
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<run::ScenarioHost>> create_host(HostContext& ctx) {
+  std::error_code ec;
+  fs::create_directories(ctx.workdir, ec);
+  if (ec) return Error(ErrorCode::kSystem, "cannot create " + ctx.workdir + ": " + ec.message());
+  switch (ctx.host.implementation) {
+    case Implementation::kRef:
+      if (ctx.options.ref_hosts == RefHostMode::kDaemon)
+        return Error(ErrorCode::kUnsupported, "host '" + ctx.host.name +
+                                                  "': ike-refd daemons as netns hosts are not available in this build "
+                                                  "(--ref-hosts inprocess)");
+      return in_process_ref_host(ctx);
+    default: break;
+  }
+  return Error(ErrorCode::kUnsupported, "host '" + ctx.host.name + "': " + implementation_label(ctx.host) +
+                                            " hosts are not available in this build");
+}
+
+}  // namespace ikesuite::harness::netns
