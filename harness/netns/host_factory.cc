@@ -1,10 +1,14 @@
 #include "harness/netns/host_factory.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
 #include "engine/net/udp_transport.h"
+#include "harness/peers/libreswan/libreswan_host.h"
+#include "harness/peers/strongswan/strongswan_host.h"
+#include "harness/run/daemon_env.h"
 #include "harness/run/process.h"
 #include "harness/run/ref_host.h"
 
@@ -35,6 +39,15 @@ Result<std::unique_ptr<run::ScenarioHost>> in_process_ref_host(HostContext& ctx)
   return std::unique_ptr<run::ScenarioHost>(std::move(host));
 }
 
+run::DaemonHostEnv daemon_env(HostContext& ctx) {
+  ScenarioLoop* loop = &ctx.loop;
+  run::DaemonHostEnv env{ctx.loop.real(), [loop] { return loop->now(); }, ctx.loop.origin(), ctx.scenario,
+                         ctx.netns, ctx.workdir, ctx.log_path, ctx.seed, std::move(ctx.listener)};
+  return env;
+}
+
+bool executable(const std::string& path) { return access(path.c_str(), X_OK) == 0; }
+
 }  // namespace
 
 std::string implementation_label(const Host& host) {
@@ -46,12 +59,24 @@ std::string implementation_label(const Host& host) {
   return "?";
 }
 
-std::optional<std::string> host_unavailable(const Host& host, const NetnsOptions&) {
+std::optional<std::string> host_unavailable(const Host& host, const NetnsOptions& options) {
   switch (host.implementation) {
-    case Implementation::kRef: return std::nullopt;
+    case Implementation::kRef:
+      if (options.ref_hosts == RefHostMode::kDaemon && !executable(options.refd_path))
+        return "ike-refd not found at " + options.refd_path + " (--refd)";
+      return std::nullopt;
     case Implementation::kStrongswan:
-    case Implementation::kLibreswan:
-      return "the " + implementation_label(host) + " peer driver is not part of this build";
+      if (!executable(peers::kCharonPath) || !executable(peers::kSwanctlPath))
+        return std::string("strongSwan is not installed (") + peers::kCharonPath + ", " + peers::kSwanctlPath +
+               "): make interop, or scripts/setup.sh interop, installs it";
+      return std::nullopt;
+    case Implementation::kLibreswan: {
+      std::string pluto = peers::default_libreswan_root() + "/usr/libexec/ipsec/pluto";
+      if (!executable(pluto))
+        return "Libreswan is not extracted (" + pluto + " missing): make interop, or scripts/libreswan-extract.sh, "
+               "puts it there";
+      return std::nullopt;
+    }
   }
   return std::nullopt;
 }
@@ -67,10 +92,11 @@ Result<std::unique_ptr<run::ScenarioHost>> create_host(HostContext& ctx) {
                                                   "': ike-refd daemons as netns hosts are not available in this build "
                                                   "(--ref-hosts inprocess)");
       return in_process_ref_host(ctx);
-    default: break;
+    case Implementation::kStrongswan: return peers::create_strongswan_host(ctx.host, daemon_env(ctx));
+    case Implementation::kLibreswan:
+      return peers::create_libreswan_host(ctx.host, daemon_env(ctx), peers::default_libreswan_root());
   }
-  return Error(ErrorCode::kUnsupported, "host '" + ctx.host.name + "': " + implementation_label(ctx.host) +
-                                            " hosts are not available in this build");
+  return Error(ErrorCode::kUnsupported, "host '" + ctx.host.name + "': unknown implementation");
 }
 
 }  // namespace ikesuite::harness::netns
