@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 0
 JOBS       ?= $(shell nproc)
 CTEST_JOBS ?= 2
 
-.PHONY: all setup build test fuzz fuzz-build fuzz-campaign bench run interop-smoke clean
+.PHONY: all setup build test fuzz fuzz-build fuzz-campaign bench run netns interop interop-setup interop-smoke clean
 
 all: build
 
@@ -19,7 +19,8 @@ build:
 	@[ -f $(BUILD)/build.ninja ] || cmake -S . -B $(BUILD) -G Ninja $(CMAKE_ARGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: build
+# The tests include the netns and interop suites (as root): their peers are installed here.
+test: build interop-setup
 	@scripts/setup.sh test browser
 	ctest --test-dir $(BUILD) -j $(CTEST_JOBS) --output-on-failure
 
@@ -41,6 +42,24 @@ fuzz: fuzz-build
 # A real campaign: FUZZ_SECONDS per target (default 120), new inputs kept under build-fuzz/.
 fuzz-campaign: fuzz-build
 	scripts/fuzz.sh campaign $(FUZZ_BUILD) $(if $(filter 0,$(FUZZ_SECONDS)),120,$(FUZZ_SECONDS))
+
+# Every sim scenario in netns mode (root): reports/netns/.
+netns: build
+	@scripts/setup.sh netns
+	$(BUILD)/harness/ikesuite run --mode netns --keep-going --jobs 2 --out reports/netns
+
+# What the interop runs need: strongSwan, nftables, and Libreswan extracted beside it
+# (Debian's libreswan package would remove strongSwan).
+interop-setup:
+	@scripts/setup.sh interop
+	@scripts/libreswan-extract.sh >/dev/null
+
+# The interop suite against strongSwan 5.9 and Libreswan 4.10, with their recorded known
+# deviations: reports/interop/.
+interop: build interop-setup
+	$(BUILD)/harness/ikesuite run --mode netns --keep-going --jobs 2 --out reports/interop \
+	    $(foreach f,$(wildcard scenarios/interop/expected/*.deviations.json),--known-deviations $(f)) \
+	    scenarios/interop
 
 # ike-refd against a real strongSwan charon in two network namespaces, both roles (root).
 interop-smoke: build

@@ -143,8 +143,9 @@ struct RunArgs {
   bool keep_going = false;
   double netns_max_duration = 120;
   double netns_tolerance = 1.0;
-  std::string ref_hosts = "inprocess";
+  std::string ref_hosts = "daemon";
   std::string refd;
+  std::vector<std::string> known_deviations;
 };
 
 // ike-refd is built next to ikesuite.
@@ -172,6 +173,14 @@ int run_run(const RunArgs& args, const std::string& command) {
   options.out = args.out;
   options.keep_going = args.keep_going;
   options.command = command;
+  for (const auto& file : args.known_deviations) {
+    auto loaded = run::load_peer_deviations(file);
+    if (!loaded.ok()) {
+      std::cerr << "ikesuite run: " << loaded.error().reason() << "\n";
+      return kExitUnavailable;
+    }
+    options.known_deviations.insert(options.known_deviations.end(), loaded->begin(), loaded->end());
+  }
   if (options.mode == RunMode::kNetns) {
     netns::NetnsOptions base;
     base.max_duration = ikesuite::seconds(args.netns_max_duration);
@@ -182,10 +191,12 @@ int run_run(const RunArgs& args, const std::string& command) {
     netns::install_interrupt_handler();
     for (const auto& stale : netns::cleanup_stale_namespaces())
       std::cerr << "ikesuite run: removed namespace " << stale << " left by an earlier run\n";
-    options.netns_runner = [base](const Scenario& s, const std::string& folder, const std::string& root) {
+    options.netns_runner = [base](const Scenario& s, const std::string& folder, const std::string& root,
+                                  const std::vector<run::PeerDeviation>& deviations) {
       netns::NetnsOptions o = base;
       o.folder = folder;
       o.report_root = root;
+      o.known_deviations = deviations;
       return netns::run_netns(s, o);
     };
     options.interrupted = [] { return netns::interrupted(); };
@@ -317,9 +328,11 @@ int main(int argc, char** argv) {
                   "netns mode: seconds by which checks' time windows widen (default 1)")
       ->check(CLI::NonNegativeNumber);
   run->add_option("--ref-hosts", run_args.ref_hosts,
-                  "netns mode: reference hosts in the harness (inprocess, default) or as ike-refd daemons")
+                  "netns mode: reference hosts as ike-refd daemons (default) or in the harness (inprocess)")
       ->check(CLI::IsMember({"daemon", "inprocess"}));
   run->add_option("--refd", run_args.refd, "netns mode: the ike-refd binary (default: next to ikesuite)");
+  run->add_option("--known-deviations", run_args.known_deviations,
+                  "A peer's recorded deviations (scenarios/interop/expected/*.json; repeatable)");
   run->add_flag("-k,--keep-going", run_args.keep_going,
                 "Run every scenario even after one did not pass (default: stop starting new ones)");
   std::string command = command_line(argc, argv);

@@ -8,6 +8,7 @@
 #include "engine/net/udp_transport.h"
 #include "harness/peers/libreswan/libreswan_host.h"
 #include "harness/peers/strongswan/strongswan_host.h"
+#include "harness/refd/remote_ref_host.h"
 #include "harness/run/daemon_env.h"
 #include "harness/run/process.h"
 #include "harness/run/ref_host.h"
@@ -87,10 +88,13 @@ Result<std::unique_ptr<run::ScenarioHost>> create_host(HostContext& ctx) {
   if (ec) return Error(ErrorCode::kSystem, "cannot create " + ctx.workdir + ": " + ec.message());
   switch (ctx.host.implementation) {
     case Implementation::kRef:
-      if (ctx.options.ref_hosts == RefHostMode::kDaemon)
-        return Error(ErrorCode::kUnsupported, "host '" + ctx.host.name +
-                                                  "': ike-refd daemons as netns hosts are not available in this build "
-                                                  "(--ref-hosts inprocess)");
+      if (ctx.options.ref_hosts == RefHostMode::kDaemon) {
+        // The daemon reads its host from the scenario file (with the run's seed).
+        refd::RemoteRefOptions ro;
+        ro.refd_path = ctx.options.refd_path;
+        ro.scenario_path = ctx.scenario.file;
+        return refd::create_remote_ref_host(ctx.host, daemon_env(ctx), ro);
+      }
       return in_process_ref_host(ctx);
     case Implementation::kStrongswan: return peers::create_strongswan_host(ctx.host, daemon_env(ctx));
     case Implementation::kLibreswan:

@@ -86,6 +86,7 @@ struct NetnsParts {
     wo.folder = o.folder;
     wo.report_root = o.report_root;
     wo.seed = o.seed;
+    wo.known_deviations = o.known_deviations;
   }
   clock::RealEventLoop real;
   ScenarioLoop loop;

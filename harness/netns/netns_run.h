@@ -12,21 +12,22 @@
 #include <string>
 
 #include "engine/base/time.h"
+#include "harness/run/deviations.h"
 #include "harness/scenario/scenario.h"
 #include "reports/src/model.h"
 
 namespace ikesuite::harness::netns {
 
 enum class RefHostMode : uint8_t {
-  kDaemon,     // one ike-refd process per reference host
-  kInProcess,  // the reference engine inside the harness, on sockets opened in the namespace (default)
+  kDaemon,     // one ike-refd process per reference host (the default)
+  kInProcess,  // the reference engine inside the harness, on sockets opened in the namespace
 };
 
 struct NetnsOptions {
   std::string folder;       // the scenario's folder; empty: nothing is written
   std::string report_root;
   std::optional<uint64_t> seed;
-  RefHostMode ref_hosts = RefHostMode::kInProcess;
+  RefHostMode ref_hosts = RefHostMode::kDaemon;
   std::string refd_path;  // the ike-refd binary (default: next to the running ikesuite)
   // Scenarios whose duration is longer run in sim mode only (they are reported skipped).
   Duration max_duration = seconds(120);
@@ -35,6 +36,7 @@ struct NetnsOptions {
   Duration time_tolerance = std::chrono::milliseconds(1000);
   // Where hosts' private folders go (configs, sockets): <workroot>/<prefix>/<host>.
   std::string workroot = "/tmp";
+  std::vector<run::PeerDeviation> known_deviations;
 };
 
 // Runs one scenario in netns mode. Skipped (with the reason) when this machine or the

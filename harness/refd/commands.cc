@@ -1,5 +1,10 @@
 #include "harness/refd/commands.h"
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "harness/refd/events_json.h"
 #include "harness/scenario/values.h"
 
 namespace ikesuite::refd {
@@ -8,7 +13,14 @@ namespace {
 using nlohmann::json;
 
 json fail(const std::string& why) { return {{"ok", false}, {"error", why}}; }
-json done(const Status& s) { return s.ok() ? json{{"ok", true}} : fail(s.error().message()); }
+// A failed operation's answer also names its error code ("unsupported", "state", ...), so
+// a remote caller gets the same kind of error as an in-process one.
+json done(const Status& s) {
+  if (s.ok()) return {{"ok", true}};
+  json out = fail(s.error().message());
+  out["code"] = std::string(to_string(s.error().code()));
+  return out;
+}
 
 // A string member, or an error naming it.
 Result<std::string> member(const json& request, const char* key) {
@@ -44,13 +56,32 @@ json CommandHandler::handle(const json& request) {
   if (c == "initiate" || c == "rekey" || c == "terminate") {
     auto conn = member(request, "conn");
     if (!conn.ok()) return fail(c + ": " + conn.error().reason());
-    if (c == "initiate")
-      return done(host_.initiate(*conn, request.value("ike_only", false)));
+    if (c == "initiate") {
+      auto ike_only = request.find("ike_only");
+      if (ike_only != request.end() && !ike_only->is_boolean())
+        return fail("initiate: \"ike_only\" must be true or false");
+      return done(host_.initiate(*conn, ike_only != request.end() && ike_only->get<bool>()));
+    }
     auto kind = sa_kind(request, c == "rekey" ? harness::SaKind::kChild : harness::SaKind::kIke);
     if (!kind.ok()) return fail(c + ": " + kind.error().reason());
     return done(c == "rekey" ? host_.rekey(*conn, *kind) : host_.terminate(*conn, *kind));
   }
   if (c == "list-sas") return list_sas();
+  if (c == "sas")
+    return {{"ok", true}, {"running", host_.running()}, {"sas", ike_snapshots_json(host_.sas())}};
+  if (c == "backend")
+    return {{"ok", true}, {"backend", backend_snapshot_json(host_.backend(clock_ ? clock_->now() : Time{0}))}};
+  if (c == "misbehave") return misbehave(request);
+  if (c == "traffic") return traffic(request);
+  if (c == "stop") {
+    host_.stop();
+    return {{"ok", true}, {"generation", host_.generation()}};
+  }
+  if (c == "start") {
+    Status s = host_.start();
+    if (!s.ok()) return fail(s.error().message());
+    return {{"ok", true}, {"generation", host_.generation()}};
+  }
   if (c == "list-conns") return list_conns();
   if (c == "fault") return fault(request);
   if (c == "clear-faults") {
@@ -79,8 +110,9 @@ json CommandHandler::handle(const json& request) {
     return {{"ok", true}};
   }
   return fail("unknown cmd '" + c +
-              "' (initiate, rekey, terminate, list-sas, list-conns, fault, clear-faults, "
-              "sa-dump, stats, restart, shutdown)");
+              "' (initiate, rekey, terminate, list-sas, list-conns, sas, backend, fault, "
+              "clear-faults, misbehave, traffic, sa-dump, stats, stop, start, restart, "
+              "subscribe, shutdown)");
 }
 
 json CommandHandler::list_sas() const {
@@ -189,6 +221,83 @@ json CommandHandler::fault(const json& request) {
   }
   f.err_name = harness::errno_name(f.err);
   return done(host_.add_fault(f));
+}
+
+json CommandHandler::misbehave(const json& request) {
+  auto it = request.find("impair");
+  if (request.contains("clear") && !request["clear"].is_boolean())
+    return fail("misbehave: \"clear\" must be true or false");
+  const bool clear = request.contains("clear") && request["clear"].get<bool>();
+  if (it != request.end() && !it->is_array())
+    return fail("misbehave: \"impair\" must be a list of impairments as a scenario file writes them");
+  if ((it == request.end() || it->empty()) && !clear)
+    return fail("misbehave: needs \"impair\": [...] (or \"clear\": true)");
+  std::string conn;
+  if (request.contains("conn")) {
+    auto name = member(request, "conn");
+    if (!name.ok()) return fail("misbehave: " + name.error().reason());
+    conn = *name;
+  }
+  if (scenario_path_.empty())
+    return fail("misbehave: the daemon does not know its scenario file to check impairments against");
+  // The impairments are checked exactly as the scenario loader checks a misbehave action
+  // (kinds, parameters, exchanges and payloads of the connection's IKE version): the
+  // daemon's scenario is loaded again with this request as its only action.
+  std::ifstream in(scenario_path_);
+  std::stringstream text;
+  text << in.rdbuf();
+  json doc = json::parse(text.str(), nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
+  if (!in || doc.is_discarded() || !doc.is_object())
+    return fail("misbehave: cannot read the scenario file " + scenario_path_ + " again");
+  json action{{"at", 0}, {"host", host_.name()}, {"action", "misbehave"}};
+  if (!conn.empty()) action["conn"] = conn;
+  if (request.contains("clear")) action["clear"] = clear;
+  action["impair"] = it != request.end() ? *it : json::array();
+  doc["timeline"] = json::array({action});
+  doc["expect"] = json::array();  // they may refer to actions of the real timeline
+  const std::string directory = std::filesystem::path(scenario_path_).parent_path().string();
+  harness::LoadResult loaded =
+      harness::load_scenario_text(doc.dump(), scenario_path_, directory, load_options_);
+  if (!loaded.ok()) {
+    std::string why;
+    for (const auto& d : loaded.diagnostics) {
+      if (d.severity != harness::Severity::kError) continue;
+      std::string where = d.pointer;
+      if (where.rfind("/timeline/0", 0) == 0) where = where.substr(11);
+      why += (why.empty() ? "" : "; ") + (where.empty() ? "" : where + ": ") + d.message;
+    }
+    return fail("misbehave: " + why);
+  }
+  if (loaded.scenario->timeline.size() != 1)
+    return fail("misbehave: the request did not load as one misbehave action");
+  return done(host_.misbehave(loaded.scenario->timeline[0].impairments, conn, clear));
+}
+
+json CommandHandler::traffic(const json& request) {
+  auto conn = member(request, "conn");
+  if (!conn.ok()) return fail("traffic: " + conn.error().reason());
+  harness::TrafficSpec t;
+  auto count = [&](const char* key, uint64_t* out) {
+    if (!request.contains(key)) return true;
+    const json& v = request[key];
+    if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<int64_t>() < 0)) return false;
+    *out = request[key].get<uint64_t>();
+    return true;
+  };
+  if (!count("bytes", &t.bytes) || !count("packets", &t.packets))
+    return fail("traffic: \"bytes\" and \"packets\" must be non-negative integers");
+  if (t.bytes == 0 && t.packets == 0)
+    return fail("traffic: needs \"bytes\" and/or \"packets\" above 0");
+  if (request.contains("direction")) {
+    static constexpr harness::Direction kTrafficDirections[] = {
+        harness::Direction::kIn, harness::Direction::kOut, harness::Direction::kBoth};
+    auto d = request["direction"].is_string()
+                 ? by_name(request["direction"].get<std::string>(), kTrafficDirections)
+                 : std::nullopt;
+    if (!d) return fail("traffic: \"direction\" must be \"in\", \"out\" or \"both\"");
+    t.direction = *d;
+  }
+  return done(host_.traffic(*conn, t));
 }
 
 }  // namespace ikesuite::refd

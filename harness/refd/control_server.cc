@@ -132,6 +132,18 @@ void ControlServer::read_client(int fd) {
                                   "{\"cmd\":\"list-sas\"}"}});
         continue;
       }
+      auto cmd = request.find("cmd");
+      if (feed_ && cmd != request.end() && cmd->is_string() && *cmd == "subscribe") {
+        // From now on the connection only carries events (whatever follows the request on
+        // it is not a request any more).
+        nlohmann::json error;
+        if (feed_->attach(fd, request, &error)) {
+          clients_.erase(it);
+          return;
+        }
+        write_line(fd, error);
+        continue;
+      }
       // The handler may stop the loop (shutdown) or close this server; the response is
       // written first either way.
       write_line(fd, handler_(request));

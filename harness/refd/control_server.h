@@ -14,6 +14,7 @@
 
 #include "engine/base/result.h"
 #include "engine/clock/event_loop.h"
+#include "harness/refd/event_feed.h"
 
 namespace ikesuite::refd {
 
@@ -30,6 +31,10 @@ class ControlServer {
   ControlServer(const ControlServer&) = delete;
   ControlServer& operator=(const ControlServer&) = delete;
 
+  // Where {"cmd":"subscribe"} requests go: the connection leaves the request/answer loop and
+  // becomes the feed's (event_feed.h). Without a feed, subscribe goes to the handler.
+  void set_feed(EventFeed* feed) { feed_ = feed; }
+
   const std::string& path() const { return path_; }
   size_t clients() const { return clients_.size(); }
 
@@ -45,6 +50,7 @@ class ControlServer {
   int listen_fd_;
   Handler handler_;
   std::map<int, std::string> clients_;  // fd -> bytes of the line being read
+  EventFeed* feed_ = nullptr;
 };
 
 // Sends one request and waits (up to `timeout_ms`) for its response: the client side, for

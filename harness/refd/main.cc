@@ -26,6 +26,8 @@
 #include "engine/net/udp_transport.h"
 #include "harness/refd/commands.h"
 #include "harness/refd/control_server.h"
+#include "harness/refd/event_feed.h"
+#include "harness/refd/events_json.h"
 #include "harness/run/ref_host.h"
 #include "harness/scenario/crypto_proposals.h"
 #include "harness/scenario/loader.h"
@@ -124,12 +126,34 @@ int run_daemon(const std::string& scenario_file, const std::string& host_name,
       if (f != stderr) std::fclose(f);
     }
   } closer{log_file};
+  // Everything the host reports also goes to the subscribers of the control socket (the
+  // harness's remote host), and is kept for those that ask for a replay.
+  refd::EventFeed feed(loop);
   harness::run::HostListener listener;
-  listener.on_log = [log_file](const std::string&, const harness::run::LogLine& line) {
+  listener.on_log = [log_file, &feed](const std::string&, const harness::run::LogLine& line) {
     std::string text = harness::run::HostLog::format(line);
     text.erase(0, text.find(' ') + 1);  // the run-clock stamp
     std::fprintf(log_file, "%s %s\n", wall_stamp(line.t).c_str(), text.c_str());
     std::fflush(log_file);
+    feed.publish(refd::log_event(line));
+  };
+  listener.on_state = [&feed](const harness::run::StateChange& c) {
+    feed.publish(refd::state_event(c));
+  };
+  listener.on_backend = [&feed](const std::string&, const harness::run::BackendEvent& e) {
+    feed.publish(refd::backend_event(e));
+  };
+  listener.on_ike_keys = [&feed](const std::string&, const harness::run::IkeKeys& k) {
+    feed.publish(refd::ike_keys_event(k));
+  };
+  listener.on_ikev1_keys = [&feed](const std::string&, const harness::run::Ikev1Keys& k) {
+    feed.publish(refd::ikev1_keys_event(k));
+  };
+  listener.on_esp_keys = [&feed](const std::string&, const harness::run::EspKeys& k) {
+    feed.publish(refd::esp_keys_event(k));
+  };
+  listener.on_invariant = [&feed](const std::string&, const std::string& what) {
+    feed.publish(refd::invariant_event(what));
   };
   // A real clock: certificates are checked against the time itself (no wall offset).
   harness::run::RefHostEnv env{loop, seed ? seed : scenario.seed, Duration{0}, make_transport,
@@ -164,6 +188,8 @@ int run_daemon(const std::string& scenario_file, const std::string& host_name,
   }
   std::unique_ptr<refd::ControlServer> control;
   refd::CommandHandler handler(*ref, [&loop] { loop.stop(); });
+  handler.set_clock(&loop);
+  handler.set_scenario(scenario_file, options);
   if (!control_path.empty()) {
     auto server = refd::ControlServer::open(
         loop, control_path, [&handler](const nlohmann::json& r) { return handler.handle(r); });
@@ -173,6 +199,7 @@ int run_daemon(const std::string& scenario_file, const std::string& host_name,
       return kExitSystem;
     }
     control = std::move(*server);
+    control->set_feed(&feed);
   }
   std::string where;
   for (const auto& e : endpoints) where += (where.empty() ? "" : ", ") + e.to_string();

@@ -195,6 +195,9 @@ Result<reports::RunResult> run_scenarios(const RunnerOptions& options) {
         std::error_code ec;
         fs::remove_all(folder, ec);
       }
+      std::vector<PeerDeviation> deviations;
+      for (const auto& d : options.known_deviations)
+        if (d.scenario == scenario_folder(s.file, s.name)) deviations.push_back(d);
       if (options.mode == RunMode::kNetns) {
         if (!options.netns_runner) {
           r.status = reports::kSkipped;
@@ -206,7 +209,7 @@ Result<reports::RunResult> run_scenarios(const RunnerOptions& options) {
           std::lock_guard<std::mutex> lock(mu);
           options.on_start(s.name, done, items.size());
         }
-        finish_one(i, options.netns_runner(s, folder, out));
+        finish_one(i, options.netns_runner(s, folder, out, deviations));
         continue;
       }
       if (!s.modes.count(RunMode::kSim)) {
@@ -221,6 +224,7 @@ Result<reports::RunResult> run_scenarios(const RunnerOptions& options) {
       }
       SimOptions sim;
       sim.seed = options.seed;
+      sim.known_deviations = deviations;
       sim.wall_offset = wall;
       if (!out.empty()) {
         sim.report_root = out;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/base/result.h"
+#include "harness/run/deviations.h"
 #include "harness/scenario/scenario.h"
 #include "reports/src/model.h"
 
@@ -34,8 +35,12 @@ struct RunnerOptions {
   // netns mode runs each scenario through this (harness/netns's run_netns, set by the
   // command line); unset: netns scenarios are reported skipped.
   std::function<reports::ScenarioResult(const Scenario& scenario, const std::string& folder,
-                                        const std::string& report_root)>
+                                        const std::string& report_root,
+                                        const std::vector<PeerDeviation>& known_deviations)>
       netns_runner;
+  // Recorded deviations of peers (deviations.h); each scenario gets the entries for its
+  // report folder.
+  std::vector<PeerDeviation> known_deviations;
   // True once the run was interrupted (SIGINT): scenarios not yet started are skipped.
   std::function<bool()> interrupted;
   // A scenario started / finished (called from worker threads, serialized by the runner).

@@ -336,6 +336,7 @@ reports::ScenarioResult run_sim(const Scenario& scenario, const SimOptions& opti
   wo.folder = options.folder;
   wo.report_root = options.report_root;
   wo.seed = options.seed;
+  wo.known_deviations = options.known_deviations;
   try {
     SimWorld world(scenario, wo, options.wall_offset, result);
     world.run();

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "engine/base/time.h"
+#include "harness/run/deviations.h"
 #include "harness/scenario/scenario.h"
 #include "reports/src/model.h"
 
@@ -27,6 +28,7 @@ struct SimOptions {
   std::optional<uint64_t> seed;
   // Unix time of the run's start, for certificate validity (zero: take the real clock's).
   Duration wall_offset{0};
+  std::vector<PeerDeviation> known_deviations;
 };
 
 // Runs the scenario and returns its result: passed, failed (with every expectation's

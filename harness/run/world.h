@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "engine/clock/event_loop.h"
+#include "harness/run/deviations.h"
 #include "harness/run/evaluate.h"
 #include "harness/run/host.h"
 #include "harness/run/trace.h"
@@ -32,6 +33,8 @@ struct WorldOptions {
   std::optional<uint64_t> seed;
   // The capture's time base: the Unix time of scenario time zero.
   Time capture_epoch = pcap::kDefaultEpoch;
+  // Recorded deviations of peers for this scenario (deviations.h).
+  std::vector<PeerDeviation> known_deviations;
 };
 
 class World {

@@ -25,7 +25,10 @@ Result<std::vector<std::string>> discover_scenarios(const std::vector<std::strin
       const auto& entry = *it;
       if (!entry.is_regular_file(ec)) continue;
       const fs::path& p = entry.path();
-      if (p.extension() != ".json" || p.filename() == "schema.json") continue;
+      // schema.json and a peer's recorded deviations (*.deviations.json) are not scenarios.
+      std::string file = p.filename().string();
+      bool deviations = file.size() > 16 && file.compare(file.size() - 16, 16, ".deviations.json") == 0;
+      if (p.extension() != ".json" || file == "schema.json" || deviations) continue;
       found.insert(p.lexically_normal().generic_string());
     }
   }

@@ -172,6 +172,10 @@ std::string render_junit(const RunResult& run) {
       system_out += "\nartifacts:\n";
       for (const auto& [role, path] : s.artifacts) system_out += "  " + role + ": " + path + "\n";
     }
+    for (const auto& e : s.expectations)
+      if (!e.known_deviation.empty())
+        system_out += "known deviation: expectation " + e.id + " did not hold (" + e.actual + "); " +
+                      e.known_deviation + "\n";
     for (const auto& note : s.notes) system_out += "note: " + note + "\n";
     if (!system_out.empty())
       out += "      <system-out>" + escape_text(system_out) + "</system-out>\n";

@@ -75,8 +75,9 @@ struct Expectation {
   std::string actual;
   std::optional<double> t;  // when it was decided (or the time window's end)
   std::vector<size_t> related_messages;  // indices into ScenarioResult::messages
-  // A documented deviation of the peer that explains a failure (interop runs), with the
-  // reason; the failure still counts.
+  // A recorded deviation of the peer that explains a failure (interop runs), with the
+  // reason: the expectation did not hold, and counts as passed because the peer is known to
+  // behave this way (a regression is a failure without one).
   std::string known_deviation;
 
   bool operator==(const Expectation&) const = default;

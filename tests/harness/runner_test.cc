@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/decode/capture_decode.h"
+#include "harness/run/deviations.h"
 #include "harness/run/runner.h"
 #include "harness/run/sim_world.h"
 #include "harness/scenario/crypto_proposals.h"
@@ -145,6 +146,78 @@ TEST(SimRun, LateRekeyFailsNamingExpectedAndActual) {
       << rekey->expected;
   EXPECT_NE(rekey->actual.find("found it at 7.00"), std::string::npos) << rekey->actual;
   EXPECT_NE(rekey->actual.find("too late"), std::string::npos) << rekey->actual;
+}
+
+// A failure recorded as a known deviation of an implementation present in the run is
+// excused (the scenario passes, the expectation carries the reason); one that passes gets
+// a note; a record for an implementation that is not in the run changes nothing.
+TEST(SimRun, KnownDeviationsExcuseRecordedFailuresOnly) {
+  auto loaded = load_edited("net2net-rekey.json", [](nlohmann::ordered_json& j) {
+    j["hosts"]["moon"]["conns"]["%default"]["lifetime"] = "12s";
+  });
+  ASSERT_TRUE(loaded.ok());
+  PeerDeviation late;
+  late.implementation = Implementation::kRef;
+  late.scenario = "ikev2/net2net-rekey";
+  late.expectation = "rekey";
+  late.reason = "this build rekeys later on purpose";
+  PeerDeviation fine = late;
+  fine.expectation = "ike-established";
+  PeerDeviation other = late;
+  other.implementation = Implementation::kStrongswan;
+  SimOptions o = options_in(temp_dir("deviation") + "/x");
+  o.known_deviations = {other};
+  EXPECT_EQ(run_sim(*loaded.scenario, o).status, reports::kFailed);
+  o.known_deviations = {late, fine};
+  auto r = run_sim(*loaded.scenario, o);
+  const auto* rekey = find_expectation(r, "rekey");
+  ASSERT_NE(rekey, nullptr);
+  // The rekey moved, so the checks anchored on it may fail too: only the recorded one is
+  // excused, and the run fails while others fail.
+  EXPECT_TRUE(rekey->passed);
+  EXPECT_NE(rekey->known_deviation.find("this build rekeys later on purpose"), std::string::npos);
+  EXPECT_NE(rekey->actual.find("too late"), std::string::npos);
+  bool others_failed = false;
+  for (const auto& e : r.expectations) others_failed = others_failed || !e.passed;
+  EXPECT_EQ(r.status, others_failed ? reports::kFailed : reports::kPassed);
+  bool noted = false;
+  for (const auto& n : r.notes) noted = noted || n.find("'ike-established' passed although") != std::string::npos;
+  EXPECT_EQ(noted, find_expectation(r, "ike-established") != nullptr);
+}
+
+TEST(PeerDeviations, FileIsValidated) {
+  std::string dir = temp_dir("deviation-files");
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir + "/" + name) << text;
+    return dir + "/" + name;
+  };
+  auto good = load_peer_deviations(write("good.json", R"({"implementation": "strongswan", "version": "5.9.8",
+    "deviations": [{"scenario": "interop/strongswan/x", "expectation": "e", "reason": "because"}]})"));
+  ASSERT_TRUE(good.ok()) << good.error().message();
+  ASSERT_EQ(good->size(), 1u);
+  EXPECT_EQ((*good)[0].implementation, Implementation::kStrongswan);
+  EXPECT_EQ((*good)[0].version, "5.9.8");
+  struct Bad {
+    const char* text;
+    const char* pointer;
+  } bad[] = {
+      {"not json", "not valid JSON"},
+      {"[]", "/: must be an object"},
+      {R"({"implementation": "racoon", "deviations": []})", "/implementation"},
+      {R"({"implementation": "libreswan"})", "/deviations"},
+      {R"({"implementation": "libreswan", "deviations": [{"scenario": "a", "expectation": "b"}]})",
+       "/deviations/0/reason"},
+      {R"({"implementation": "libreswan", "deviations": [{"scenario": "a", "expectation": "b", "reason": "c", "x": 1}]})",
+       "/deviations/0/x"},
+      {R"({"implementation": "libreswan", "deviations": [], "extra": 1})", "/extra"},
+  };
+  for (const auto& b : bad) {
+    auto r = load_peer_deviations(write("bad.json", b.text));
+    ASSERT_FALSE(r.ok()) << b.text;
+    EXPECT_NE(r.error().message().find(b.pointer), std::string::npos) << r.error().message();
+    EXPECT_NE(r.error().message().find("bad.json"), std::string::npos);
+  }
+  EXPECT_FALSE(load_peer_deviations(dir + "/missing.json").ok());
 }
 
 TEST(SimRun, OmittedRekeySaNotifyFailsTheRekeyCheck) {

@@ -84,6 +84,17 @@ TEST(NetnsRun, PskBasicPassesWithTheEngineInProcess) {
   expect_no_namespaces_left();
 }
 
+// The default: one ike-refd per reference host, heard through its event subscription.
+TEST(NetnsRun, Net2netRekeyPassesWithIkeRefdDaemons) {
+  if (auto why = netns_unavailable()) GTEST_SKIP() << *why;
+  std::string dir = temp_dir("daemon") + "/net2net-rekey";
+  auto r = run_netns(load("ikev2/net2net-rekey.json"), options(dir, RefHostMode::kDaemon));
+  expect_passed(r);
+  EXPECT_TRUE(fs::exists(dir + "/moon.log"));
+  EXPECT_TRUE(fs::exists(dir + "/ikev2_decryption_table"));
+  expect_no_namespaces_left();
+}
+
 TEST(NetnsRun, PartitionDropsInTheRouterAndTheTraceSaysSo) {
   if (auto why = netns_unavailable()) GTEST_SKIP() << *why;
   Scenario s = load("ikev2/psk-basic.json");
