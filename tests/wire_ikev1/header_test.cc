@@ -101,6 +101,37 @@ TEST(Ikev1Header, LengthMustEqualTheDatagram) {
                          NotifyType::UNEQUAL_PAYLOAD_LENGTHS, 24u));
 }
 
+// Libreswan pads messages in clear to a multiple of 4 octets with zeros counted in Length.
+TEST(Ikev1Header, AlignmentPaddingOfUpToThreeZerosIsAccepted) {
+  Message m;
+  m.header.exchange = ExchangeType::Aggressive;
+  m.header.cookie_i = 0x1122334455667788ull;
+  m.payloads.push_back(make_payload(VendorIdPayload{Bytes(6, 0xab)}));  // 28 + 10 = 38 bytes
+  auto wire = serialize(m);
+  ASSERT_TRUE(wire.ok());
+  ASSERT_EQ(wire->size(), 38u);
+  Bytes padded = *wire;
+  padded.push_back(0);
+  padded.push_back(0);
+  set_u32(padded, 24, 40);
+  auto parsed = parse(padded);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message();
+  ASSERT_EQ(parsed->payloads.size(), 1u);
+  EXPECT_EQ(std::get<VendorIdPayload>(parsed->payloads[0].body).id, Bytes(6, 0xab));
+  // Not zeros, not to a multiple of 4, or more than 3: a length mismatch as before.
+  Bytes nonzero = padded;
+  nonzero[39] = 1;
+  EXPECT_TRUE(fails_with(parse(nonzero), ErrorCode::kTrailingBytes, NotifyType::UNEQUAL_PAYLOAD_LENGTHS));
+  Bytes odd = *wire;
+  odd.push_back(0);
+  set_u32(odd, 24, 39);
+  EXPECT_TRUE(fails_with(parse(odd), ErrorCode::kTrailingBytes, NotifyType::UNEQUAL_PAYLOAD_LENGTHS));
+  Bytes six = *wire;
+  six.insert(six.end(), 6, 0);
+  set_u32(six, 24, 44);
+  EXPECT_TRUE(fails_with(parse(six), ErrorCode::kTrailingBytes, NotifyType::UNEQUAL_PAYLOAD_LENGTHS));
+}
+
 TEST(Ikev1Header, LengthAgreeingWithACutPayloadIsPayloadMalformed) {
   for (size_t n = Header::kSize + 1; n < kMessage.size(); ++n) {
     Bytes cut = prefix(kMessage, n);

@@ -830,6 +830,16 @@ Result<Message> parse(ByteView datagram, const ParseOptions& options) {
   ParseOptions chain_options = options;
   chain_options.allow_padding = false;  // a message in clear has no cipher padding
   auto chain = parse_chain(h.next_payload, body, Header::kSize, chain_options);
+  // Libreswan pads messages in clear with zeros to a multiple of 4 octets and counts them in
+  // the header's Length (an Aggressive Mode message with a 26-byte ID payload ends with two):
+  // up to 3 zero bytes after the last payload are that alignment, not a length mismatch.
+  if (!chain.ok() && chain.error().code() == ErrorCode::kTrailingBytes && chain.error().offset()) {
+    size_t end = *chain.error().offset();
+    size_t extra = h.length - end;
+    bool zeros = end >= Header::kSize && extra <= 3 && (h.length % 4) == 0;
+    for (size_t i = end; zeros && i < h.length; ++i) zeros = datagram[i] == 0;
+    if (zeros) chain = parse_chain(h.next_payload, body.first(end - Header::kSize), Header::kSize, chain_options);
+  }
   if (!chain.ok()) return std::move(chain).error().within("ISAKMP message");
   m.payloads = std::move(chain->payloads);
   return m;
