@@ -316,7 +316,8 @@ int main(int argc, char** argv) {
   run->add_option("paths", run_args.paths, "Scenario files or folders (default: scenarios/)");
   run->add_option("--mode", run_args.mode, "sim (default) or netns")->check(CLI::IsMember({"sim", "netns"}));
   run->add_option("--filter", run_args.filters,
-                  "Only scenarios whose name, file or tag contains this text or matches this glob (repeatable)");
+                  "Only scenarios whose name, file or tag contains this text or matches this glob (repeatable)")
+      ->allow_extra_args(false);
   auto* seed_option = run->add_option("--seed", run_seed, "Seed for every scenario instead of its own");
   run->add_option("-j,--jobs", run_args.jobs, "Scenarios run in parallel (default 1)")->check(CLI::PositiveNumber);
   run->add_option("--shard", run_args.shard, "I/N: run the Ith of N equal shares (CI machines)");
@@ -332,7 +333,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"daemon", "inprocess"}));
   run->add_option("--refd", run_args.refd, "netns mode: the ike-refd binary (default: next to ikesuite)");
   run->add_option("--known-deviations", run_args.known_deviations,
-                  "A peer's recorded deviations (scenarios/interop/expected/*.json; repeatable)");
+                  "A peer's recorded deviations (scenarios/interop/expected/*.deviations.json; repeatable)")
+      ->allow_extra_args(false);
   run->add_flag("-k,--keep-going", run_args.keep_going,
                 "Run every scenario even after one did not pass (default: stop starting new ones)");
   std::string command = command_line(argc, argv);
