@@ -390,14 +390,7 @@ void NetnsWorld::teardown() {
 }  // namespace
 
 reports::ScenarioResult run_netns(const Scenario& scenario, const NetnsOptions& options) {
-  reports::ScenarioResult result;
-  result.name = scenario.name;
-  result.file = scenario.file;
-  result.description = scenario.description;
-  result.references = scenario.references;
-  result.tags = scenario.tags;
-  result.seed = options.seed.value_or(scenario.seed);
-  result.mode = "netns";
+  reports::ScenarioResult result = run::new_result(scenario, options.seed, "netns");
   auto skip = [&](std::string why) {
     result.status = reports::kSkipped;
     result.error = std::move(why);

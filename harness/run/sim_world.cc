@@ -324,14 +324,7 @@ std::string scenario_folder(const std::string& file, const std::string& scenario
 }
 
 reports::ScenarioResult run_sim(const Scenario& scenario, const SimOptions& options) {
-  reports::ScenarioResult result;
-  result.name = scenario.name;
-  result.file = scenario.file;
-  result.description = scenario.description;
-  result.references = scenario.references;
-  result.tags = scenario.tags;
-  result.seed = options.seed.value_or(scenario.seed);
-  result.mode = "sim";
+  reports::ScenarioResult result = new_result(scenario, options.seed, "sim");
   WorldOptions wo;
   wo.folder = options.folder;
   wo.report_root = options.report_root;

@@ -446,6 +446,18 @@ void World::finish() {
 }
 
 
+reports::ScenarioResult new_result(const Scenario& s, std::optional<uint64_t> seed, const std::string& mode) {
+  reports::ScenarioResult r;
+  r.name = s.name;
+  r.file = s.file;
+  r.description = s.description;
+  r.references = s.references;
+  r.tags = s.tags;
+  r.seed = seed.value_or(s.seed);
+  r.mode = mode;
+  return r;
+}
+
 void write_result(reports::ScenarioResult& result, const WorldOptions& options) {
   if (options.folder.empty()) return;
   std::string prefix = options.folder;

@@ -104,6 +104,10 @@ class World {
   std::vector<std::string> notes_;
 };
 
+// A result naming the scenario (name, file, description, references, tags, seed, mode),
+// before it ran.
+reports::ScenarioResult new_result(const Scenario& s, std::optional<uint64_t> seed, const std::string& mode);
+
 // Artifact paths relative to the report's top folder, and result.json in the folder.
 void write_result(reports::ScenarioResult& result, const WorldOptions& options);
 
