@@ -189,8 +189,8 @@ int run_run(const RunArgs& args, const std::string& command) {
     base.refd_path = args.refd.empty() ? default_refd_path() : args.refd;
     // SIGINT/SIGTERM end the running scenarios cleanly; namespaces a killed run left go now.
     netns::install_interrupt_handler();
-    for (const auto& stale : netns::cleanup_stale_namespaces())
-      std::cerr << "ikesuite run: removed namespace " << stale << " left by an earlier run\n";
+    for (const auto& stale : netns::cleanup_stale_namespaces(base.workroot))
+      std::cerr << "ikesuite run: removed " << stale << ", left by an earlier run\n";
     options.netns_runner = [base](const Scenario& s, const std::string& folder, const std::string& root,
                                   const std::vector<run::PeerDeviation>& deviations) {
       netns::NetnsOptions o = base;

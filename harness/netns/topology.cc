@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -164,13 +165,30 @@ std::optional<std::string> netns_unsupported(const Scenario& s) {
   return std::nullopt;
 }
 
-std::vector<std::string> cleanup_stale_namespaces() {
+std::vector<std::string> cleanup_stale_namespaces(const std::string& workroot) {
   std::vector<std::string> removed;
   for (const auto& ns : list_namespaces()) {
     auto owner = owner_of(ns);
     if (!owner || *owner == getpid() || process_alive(*owner)) continue;
     remove_namespace(ns);
     removed.push_back(ns);
+  }
+  // Host folders (configs, sockets, a daemon's full log with key material) of dead runs.
+  if (DIR* d = opendir(workroot.c_str())) {
+    std::vector<std::string> stale;
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      auto owner = owner_of(name);
+      if (!owner || *owner == getpid() || process_alive(*owner)) continue;
+      if (name.find('-') != std::string::npos) continue;  // only iks<pid>x<n>
+      stale.push_back(workroot + "/" + name);
+    }
+    closedir(d);
+    for (const auto& path : stale) {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+      if (!ec) removed.push_back(path);
+    }
   }
   return removed;
 }

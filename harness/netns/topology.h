@@ -52,8 +52,9 @@ std::optional<std::string> netns_unavailable();
 std::optional<std::string> netns_unsupported(const Scenario& s);
 
 // Removes namespaces of earlier runs whose harness process is gone (killing what runs in
-// them); returns their names.
-std::vector<std::string> cleanup_stale_namespaces();
+// them), and those runs' host folders under `workroot` (<workroot>/iks<pid>x<n>); returns
+// what it removed.
+std::vector<std::string> cleanup_stale_namespaces(const std::string& workroot = "/tmp");
 
 // A fresh, unique prefix for one scenario of this process.
 std::string next_prefix();

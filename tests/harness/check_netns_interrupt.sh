@@ -38,6 +38,6 @@ pgrep -f "ike-refd.*iks${pid}x" >/dev/null && fail "ike-refd outlived a SIGKILLe
 ip netns list | grep -q "^iks${pid}x" || echo "check_netns_interrupt: (the killed run left no namespace)"
 "$ikesuite" run --mode netns --out "$out/next" --filter nothing-matches-this "$scenario" >/dev/null 2>&1
 ip netns list | grep -q "^iks${pid}x" && fail "the next run did not remove the namespaces of the killed one"
-rm -rf /tmp/iks"${pid}"x*
+ls -d /tmp/iks"${pid}"x* >/dev/null 2>&1 && fail "the next run did not remove the host folders of the killed one"
 echo "check_netns_interrupt: SIGINT and SIGKILL leave nothing behind"
 exit 0

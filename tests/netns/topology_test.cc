@@ -182,10 +182,18 @@ TEST(Topology, StaleNamespacesOfDeadRunsAreRemoved) {
   std::string ours = next_prefix() + "-moon";
   ASSERT_TRUE(run::run_checked({"ip", "netns", "add", dead}).ok());
   ASSERT_TRUE(run::run_checked({"ip", "netns", "add", ours}).ok());
-  auto removed = cleanup_stale_namespaces();
+  std::string root = (fs::temp_directory_path() / ("ikesuite-stale-" + std::to_string(getpid()))).string();
+  fs::create_directories(root + "/" + std::string(kNamespacePrefix) + "4194399x1/moon");
+  fs::create_directories(root + "/" + next_prefix() + "/moon");
+  auto removed = cleanup_stale_namespaces(root);
   EXPECT_NE(std::find(removed.begin(), removed.end(), dead), removed.end());
   EXPECT_FALSE(ns_exists(dead));
   EXPECT_TRUE(ns_exists(ours));
+  EXPECT_FALSE(fs::exists(root + "/" + std::string(kNamespacePrefix) + "4194399x1"));
+  size_t left = 0;
+  for (const auto& e : fs::directory_iterator(root)) left += e.is_directory() ? 1 : 0;
+  EXPECT_EQ(left, 1u);  // ours stays
+  fs::remove_all(root);
   (void)run::run_command({"ip", "netns", "delete", ours});
 }
 
