@@ -212,7 +212,9 @@ void Trace::add_keys(const decode::Ikev2Keys& keys) {
 
 namespace {
 
-std::string sender_of(const TraceMessage& m) { return m.from + "|" + m.src.to_string(); }
+// Who sent a message, for telling requests from responses: the host (its port changes when
+// NAT-T floats to 4500), or the source address of a datagram from outside the scenario.
+std::string sender_of(const TraceMessage& m) { return m.from.empty() ? m.src.addr.to_string() : m.from; }
 
 const v1::KePayload* find_ke(const decode::DecodedMessage& d) {
   const std::vector<v1::Payload>& list = d.decrypted ? d.v1_inner : d.v1->payloads;

@@ -2,6 +2,8 @@
 // charon must read, starter's lifetime arithmetic, and keys that cannot be expressed.
 #include "harness/peers/strongswan/charon_config.h"
 
+#include <filesystem>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -196,6 +198,64 @@ TEST(StrongswanConf, KernelNetlinkLeavesLibipsecOff) {
   auto conf = render_strongswan_conf(sun(s), {"/w/run/charon.vici", "/w/charon.log"});
   ASSERT_TRUE(conf.ok());
   EXPECT_THAT(*conf, HasSubstr("    kernel-libipsec {\n      load = no\n    }\n"));
+}
+
+TEST(StrongswanConf, AggressiveModePskIsAllowedOnlyWhenAsked) {
+  // charon answers Aggressive Mode with a PSK only with this setting (RFC 2409 §5.4's
+  // offline attack on HASH_R); a scenario asking for aggressive=yes with a PSK needs it.
+  auto aggressive = load(scenario_text(
+      "", R"(, "auto": "add", "keyexchange": "ikev1", "aggressive": "yes")"));
+  auto conf = render_strongswan_conf(sun(aggressive), {"/w/run/charon.vici", "/w/charon.log"});
+  ASSERT_TRUE(conf.ok());
+  EXPECT_THAT(*conf, HasSubstr("  i_dont_care_about_security_and_use_aggressive_mode_psk = yes\n"));
+
+  auto main_mode = load(scenario_text("", R"(, "auto": "add", "keyexchange": "ikev1")"));
+  conf = render_strongswan_conf(sun(main_mode), {"/w/run/charon.vici", "/w/charon.log"});
+  ASSERT_TRUE(conf.ok());
+  EXPECT_THAT(*conf, Not(HasSubstr("aggressive_mode_psk")));
+
+  // A template (auto=ignore) is not loaded, so it asks for nothing.
+  auto ignored = load(scenario_text(
+      "", R"(, "auto": "add", "keyexchange": "ikev1"}, "tmpl": {"left": "192.168.0.2",
+      "right": "192.168.0.1", "authby": "psk", "keyexchange": "ikev1", "aggressive": "yes")"));
+  conf = render_strongswan_conf(sun(ignored), {"/w/run/charon.vici", "/w/charon.log"});
+  ASSERT_TRUE(conf.ok());
+  EXPECT_THAT(*conf, Not(HasSubstr("aggressive_mode_psk")));
+}
+
+TEST(SwanctlConf, CertificateFilesAreAbsoluteAndKeysGoToThePrivateFolder) {
+  // Paths as a loader resolves them for a scenario named by a relative path: swanctl would
+  // look for them under its own x509/, x509ca/ folders.
+  auto s = load(R"({
+  "name": "render", "description": "rendering", "references": ["RFC 7296"], "modes": ["netns"],
+  "duration": 10,
+  "hosts": {
+    "moon": {"addresses": ["192.168.0.1"], "subnets": ["10.1.0.0/16"],
+             "secrets": [{"type": "PSK", "secret": "0x0102"}],
+             "conns": {"net-net": {"left": "192.168.0.1", "right": "192.168.0.2",
+                                   "authby": "psk", "auto": "add"}}},
+    "sun": {"implementation": "strongswan", "addresses": ["192.168.0.2"],
+            "certs": ["pki/sunCert.pem"], "cacerts": ["pki/strongswanCert.pem"],
+            "secrets": [{"type": "RSA", "file": "pki/sunKey.pem"},
+                        {"type": "ECDSA", "file": "pki/sunEcdsaKey.pem"}],
+            "conns": {"net-net": {"left": "192.168.0.2", "right": "192.168.0.1",
+                                  "leftcert": "pki/sunCert.pem", "auto": "add"}}}
+  },
+  "timeline": [],
+  "expect": [{"check": "final", "host": "sun", "conn": "net-net", "ike_sas": 0}]
+})");
+  const harness::Host& h = sun(s);
+  auto conf = render_swanctl_conf(h);
+  ASSERT_TRUE(conf.ok()) << conf.error().message();
+  std::string cwd = std::filesystem::current_path().string();
+  EXPECT_THAT(*conf, HasSubstr("      certs = " + cwd + "/pki/sunCert.pem\n"));
+  EXPECT_THAT(*conf, HasSubstr("    cacert = " + cwd + "/pki/strongswanCert.pem\n"));
+  // secrets.private<x> sections only carry passphrases: none is written.
+  EXPECT_THAT(*conf, Not(HasSubstr("private")));
+  auto keys = private_key_files(h);
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_THAT(keys[0], ::testing::EndsWith("pki/sunKey.pem"));
+  EXPECT_THAT(keys[1], ::testing::EndsWith("pki/sunEcdsaKey.pem"));
 }
 
 TEST(StrongswanConf, LogLevelsNeverLowerTheScenarios) {

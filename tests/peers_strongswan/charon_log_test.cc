@@ -347,6 +347,35 @@ TEST(CharonLogParser, DumpsOfOtherThreadsDoNotInterrupt) {
   EXPECT_EQ(c.ike_keys.size(), 1u);
 }
 
+TEST(CharonLogParser, LifetimeExpiriesAreBackendEvents) {
+  // kernel-libipsec's (or XFRM's) soft and hard expiries reach charon's kernel handler,
+  // which logs the rekey and delete jobs it creates (seed 001).
+  Collected c;
+  CharonLogParser p(unix_at(18, 22, 0, 0), sink(c));
+  feed_all(p,
+           "2026-11-23 18:22:01.707 13[CHD2] <net-net|1> adding inbound ESP SA\n"
+           "2026-11-23 18:22:01.707 13[CHD2] <net-net|1>   SPI 0xc8d3efbc, src 192.168.0.2 dst 192.168.0.1\n"
+           "2026-11-23 18:22:01.708 13[CHD1] <net-net|1> CHILD_SA net-net{1} state change: INSTALLING => INSTALLED\n"
+           "2026-11-23 18:22:06.707 05[KNL1] creating rekey job for CHILD_SA ESP/0xc8d3efbc/192.168.0.1\n"
+           "2026-11-23 18:22:11.707 06[KNL1] creating delete job for CHILD_SA ESP/0xc8d3efbc/192.168.0.1\n"
+           "2026-11-23 18:22:11.708 06[KNL1] creating rekey job for CHILD_SA ESP/0xzz/192.168.0.1\n"
+           "2026-11-23 18:22:11.709 06[KNL1] creating rekey job for CHILD_SA ESP/0x01020304\n");
+  std::vector<const run::BackendEvent*> expiries;
+  for (const auto& e : c.events)
+    if (e.op == SaOp::kExpireSoft || e.op == SaOp::kExpireHard) expiries.push_back(&e);
+  ASSERT_EQ(expiries.size(), 2u);
+  EXPECT_EQ(expiries[0]->op, SaOp::kExpireSoft);
+  EXPECT_EQ(expiries[0]->spi, 0xc8d3efbcu);
+  EXPECT_EQ(expiries[0]->dst.to_string(), "192.168.0.1");
+  ASSERT_TRUE(expiries[0]->direction.has_value());
+  EXPECT_EQ(*expiries[0]->direction, Direction::kIn);
+  EXPECT_EQ(expiries[0]->protocol, harness::IpsecProtocol::kEsp);
+  EXPECT_EQ(expiries[0]->t, std::chrono::milliseconds(6707));
+  EXPECT_EQ(expiries[1]->op, SaOp::kExpireHard);
+  EXPECT_EQ(expiries[1]->spi, 0xc8d3efbcu);
+  EXPECT_EQ(expiries[1]->t, std::chrono::milliseconds(11707));
+}
+
 TEST(CharonLogParser, GarbledLinesAreSkipped) {
   Collected c;
   CharonLogParser p(Time{0}, sink(c));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -176,6 +177,16 @@ std::string sa_action(harness::SaAction a, bool dpd) {
 
 std::string id_value(const std::string& id) { return value(id); }
 
+// A certificate or key file for swanctl: the scenario model holds paths as the loader
+// resolved them (relative to the harness's working directory when the scenario was named by
+// a relative path), but swanctl reads a relative path under its own x509/, x509ca/ or
+// private/ folder, so every file is written absolute.
+std::string file_value(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(path, ec);
+  return value(ec ? path : abs.lexically_normal().string());
+}
+
 Status render_conn(Out& o, const Connection& c) {
   for (const auto& [key, src] : c.explicit_keys) {
     if (rendered_keys().count(key)) continue;
@@ -241,12 +252,12 @@ Status render_conn(Out& o, const Connection& c) {
   o.open("local");
   o.kv("auth", local_auth);
   if (!c.left.id.empty()) o.kv("id", id_value(c.left.id));
-  if (!c.left.cert.empty()) o.kv("certs", value(c.left.cert));
+  if (!c.left.cert.empty()) o.kv("certs", file_value(c.left.cert));
   o.close();
   o.open("remote");
   o.kv("auth", remote_auth);
   if (!c.right.id.empty()) o.kv("id", id_value(c.right.id));
-  if (!c.right.cert.empty()) o.kv("certs", value(c.right.cert));
+  if (!c.right.cert.empty()) o.kv("certs", file_value(c.right.cert));
   if (!c.right.ca.empty()) o.kv("ca_id", value(c.right.ca));
   o.close();
 
@@ -428,6 +439,14 @@ Result<std::string> render_strongswan_conf(const Host& host, const CharonPaths& 
     else if (key == "spi_max") v = u(s.spi_max);
     if (v) o.kv(key, *v);
   }
+  // charon refuses to answer IKEv1 Aggressive Mode with a PSK (the responder's hash can be
+  // attacked offline, RFC 2409 §5.4) unless told otherwise; a scenario that configures
+  // aggressive=yes with a PSK asks for exactly that exchange.
+  bool aggressive_psk = std::any_of(host.conns.begin(), host.conns.end(), [](const Connection& c) {
+    return c.auto_action != harness::AutoAction::kIgnore && c.is_ikev1() && c.aggressive &&
+           (c.left.auth == AuthMethod::kPsk || c.right.auth == AuthMethod::kPsk);
+  });
+  if (aggressive_psk) o.kv("i_dont_care_about_security_and_use_aggressive_mode_psk", "yes");
   o.open("plugins");
   o.line("include /etc/strongswan.d/charon/*.conf");
   // kernel-libipsec: userspace ESP over a TUN device, so Child SAs install on a kernel
@@ -468,6 +487,14 @@ Result<std::string> render_strongswan_conf(const Host& host, const CharonPaths& 
   return o.take();
 }
 
+std::vector<std::string> private_key_files(const Host& host) {
+  std::vector<std::string> out;
+  for (const auto& s : host.secrets)
+    if (s.type == harness::SecretType::kRsa || s.type == harness::SecretType::kEcdsa)
+      out.push_back(s.file);
+  return out;
+}
+
 Result<std::string> render_swanctl_conf(const Host& host) {
   Out o;
   o.open("connections");
@@ -491,10 +518,9 @@ Result<std::string> render_swanctl_conf(const Host& host) {
       }
       case harness::SecretType::kRsa:
       case harness::SecretType::kEcdsa:
-        // "private" sections load any key type swanctl can parse (PEM or DER).
-        o.open("private-" + std::to_string(n));
-        o.kv("file", value(s.file));
-        o.close();
+        // swanctl loads private keys only from its private/ folder (a secrets.private<x>
+        // section merely holds the passphrase of such a file): the host copies the key
+        // files there (private_key_files()).
         break;
     }
   }
@@ -504,7 +530,7 @@ Result<std::string> render_swanctl_conf(const Host& host) {
     int i = 0;
     for (const auto& ca : host.cacerts) {
       o.open("ca-" + std::to_string(++i));
-      o.kv("cacert", value(ca));
+      o.kv("cacert", file_value(ca));
       o.close();
     }
     o.close();

@@ -38,6 +38,11 @@ Result<std::string> render_strongswan_conf(const harness::Host& host, const Char
 // authorities. Fails naming the first key (and its position) that swanctl cannot express.
 Result<std::string> render_swanctl_conf(const harness::Host& host);
 
+// The RSA and ECDSA key files of the host's secrets (as the loader resolved them): swanctl
+// loads keys only from its private/ folder, so the host copies them there before
+// `swanctl --load-all`.
+std::vector<std::string> private_key_files(const harness::Host& host);
+
 // starter's lifetimes in swanctl terms (ipsec.conf(5) "rekeymargin", "rekeyfuzz"): the
 // rekey starts margin (+ up to margin * fuzz) before the lifetime ends.
 struct IkeTimes {

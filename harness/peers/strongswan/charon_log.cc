@@ -635,6 +635,36 @@ bool CharonLogParser::handle_backend(ThreadState& th, const CharonLine& l, Time 
     if (sink_.on_backend) sink_.on_backend(e);
     return true;
   }
+  // The SAD's lifetime expiries, as charon's kernel handler reports them (the kernel's
+  // XFRM expire messages, or kernel-libipsec's own timers): "creating rekey job for
+  // CHILD_SA ESP/0xc1a5f00d/192.168.0.2" on the soft expiry, "creating delete job for ..."
+  // on the hard one (seed 001). The SA is the one with that SPI and destination.
+  bool soft = starts_with(text, "creating rekey job for CHILD_SA ");
+  bool hard = starts_with(text, "creating delete job for CHILD_SA ");
+  if (soft || hard) {
+    std::string_view sa = word_after(text, "CHILD_SA ");  // "ESP/0xc1a5f00d/192.168.0.2"
+    size_t slash1 = sa.find('/');
+    size_t slash2 = slash1 == std::string_view::npos ? slash1 : sa.find('/', slash1 + 1);
+    if (slash2 == std::string_view::npos) return true;
+    auto spi = spi_after(sa.substr(slash1 + 1, slash2 - slash1 - 1), "");
+    auto dst = IpAddress::parse(sa.substr(slash2 + 1));
+    if (!spi || !dst) return true;
+    run::BackendEvent e = event(soft ? SaOp::kExpireSoft : SaOp::kExpireHard);
+    e.protocol = starts_with(sa, "AH/") ? IpsecProtocol::kAh : IpsecProtocol::kEsp;
+    e.spi = *spi;
+    e.dst = *dst;
+    auto key = std::find_if(sas_.begin(), sas_.end(),
+                            [&](const auto& kv) { return kv.first.spi == *spi && kv.first.dst == *dst; });
+    if (key != sas_.end()) {
+      e.direction = key->second.spec.inbound ? Direction::kIn : Direction::kOut;
+      e.reqid = key->second.spec.reqid;
+    }
+    auto owner = sa_owner_.find(*spi);
+    if (owner != sa_owner_.end()) e.conn = owner->second.first;
+    e.text = std::string(soft ? "soft" : "hard") + " expire " + std::string(sa);
+    if (sink_.on_backend) sink_.on_backend(e);
+    return true;
+  }
   // "deleted SAD entry with SPI X", "deleted inbound SAD entry with SPI X",
   // "unable to delete SAD entry with SPI X".
   bool deleted = starts_with(text, "deleted ") && text.find("SAD entry with SPI ") != std::string_view::npos;

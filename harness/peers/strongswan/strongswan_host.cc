@@ -108,6 +108,20 @@ class StrongswanHost final : public run::ScenarioHost {
     TRY(write_file_atomically(conf_path_, strongswan_conf_, 0600));
     // Secrets inside: readable by root only.
     TRY(write_file_atomically(swanctl_path_, swanctl_conf_, 0600));
+    // Private keys go to swanctl's private/ folder, the only place it loads them from; the
+    // index keeps two keys with the same file name apart.
+    int key_index = 0;
+    for (const std::string& file : private_key_files(host_)) {
+      std::string to = env_.workdir + "/swanctl/private/" + std::to_string(++key_index) + "-" +
+                       std::filesystem::path(file).filename().string();
+      std::filesystem::copy_file(file, to, std::filesystem::copy_options::overwrite_existing, ec);
+      if (ec)
+        return Error(ErrorCode::kSystem, "host '" + name() + "': cannot copy private key " + file +
+                                             " to " + to + ": " + ec.message());
+      std::filesystem::permissions(to, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                   std::filesystem::perm_options::replace, ec);
+      ec.clear();
+    }
     if (!copy_ && !env_.log_path.empty()) {
       copy_ = std::fopen(env_.log_path.c_str(), "a");
       if (!copy_)
