@@ -64,14 +64,6 @@ struct InFlight {
   Bytes payload;
 };
 
-// A datagram seen leaving the router before its entry was processed (two captures, two
-// descriptors: the loop may read them in either order).
-struct Early {
-  Time t{0};
-  size_t host = 0;
-  Bytes frame;
-};
-
 // A packet read from a capture, waiting for the others of its round.
 struct Captured {
   Time t{0};
@@ -126,7 +118,9 @@ class NetnsWorld final : private NetnsParts, public World {
   };
   std::vector<HostCaptures> captures_;
   std::deque<InFlight> in_flight_;
-  std::vector<Early> early_;
+  // Exits seen before their entry (a datagram from outside the scenario's hosts, or one
+  // whose entry a later round reads): matched again as entries come, swept after a second.
+  std::vector<Captured> early_;
   std::vector<Captured> batch_;
   uint64_t next_id_ = 0;
   std::optional<TimerId> sweeper_;
@@ -191,7 +185,7 @@ void NetnsWorld::dispatch_all() {
     if (c.sent)
       on_sent(c.host, c.t, c.frame);
     else if (!on_delivered(c.host, c.t, c.frame))
-      early_.push_back(Early{c.t, c.host, c.frame});
+      early_.push_back(c);
   }
 }
 
@@ -295,7 +289,7 @@ void NetnsWorld::sweep(bool final) {
     trace_->on_wire(e);
   }
   early_.erase(std::remove_if(early_.begin(), early_.end(),
-                              [&](const Early& x) { return final || now_t - (x.t - loop.origin()) >= seconds(1); }),
+                              [&](const Captured& x) { return final || now_t - (x.t - loop.origin()) >= seconds(1); }),
                early_.end());
 }
 

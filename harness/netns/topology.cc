@@ -360,13 +360,13 @@ Status Topology::build() {
     for (const auto& a : s_.hosts)
       for (const auto& b : s_.hosts)
         if (a.name != b.name) paths_[{a.name, b.name}].down = true;
-  return apply_rules("");
+  return apply_rules();
 }
 
 // One forward chain in the router holds every condition: a datagram is captured as it enters
 // the router (sent) and as it leaves towards its receiver (delivered), so a rule here drops it
 // between the two, as the simulated network does.
-Status Topology::apply_rules(const std::string&) {
+Status Topology::apply_rules() {
   std::ostringstream r;
   auto index_of = [&](const std::string& host) -> size_t {
     for (size_t i = 0; i < s_.hosts.size(); ++i)
@@ -407,28 +407,28 @@ Status Topology::set_host_down(const std::string& host, bool down) {
     down_hosts_.insert(host);
   else
     down_hosts_.erase(host);
-  return apply_rules(host);
+  return apply_rules();
 }
 
 Status Topology::set_path_down(const std::string& from, const std::string& to, bool down) {
   paths_[{from, to}].down = down;
-  return apply_rules(from);
+  return apply_rules();
 }
 
 Status Topology::set_path_mtu(const std::string& from, const std::string& to, std::optional<uint32_t> mtu) {
   paths_[{from, to}].mtu = mtu;
-  return apply_rules(from);
+  return apply_rules();
 }
 
 Status Topology::set_path_loss(const std::string& from, const std::string& to, double loss) {
   paths_[{from, to}].loss = loss;
-  return apply_rules(from);
+  return apply_rules();
 }
 
 Status Topology::set_default_mtu(std::optional<uint32_t> mtu) {
   default_mtu_ = mtu;
   for (auto& [k, p] : paths_) p.mtu.reset();
-  return apply_rules("");
+  return apply_rules();
 }
 
 }  // namespace ikesuite::harness::netns

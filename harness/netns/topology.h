@@ -77,8 +77,8 @@ class Topology {
   // The addresses under which `to` is reached from `from` (its own, or its NAT's public one).
   std::vector<IpAddress> addresses_seen(const std::string& from, const std::string& to) const;
 
-  // Network conditions (timeline actions). Each call rewrites the rules of the namespaces
-  // it touches. A path is from one host to another.
+  // Network conditions (timeline actions). Each call rewrites the router's rules. A path is
+  // from one host to another.
   Status set_host_down(const std::string& host, bool down);
   Status set_path_down(const std::string& from, const std::string& to, bool down);
   Status set_path_mtu(const std::string& from, const std::string& to, std::optional<uint32_t> mtu);
@@ -89,7 +89,8 @@ class Topology {
   explicit Topology(const Scenario& s, std::string prefix) : s_(s), prefix_(std::move(prefix)) {}
   Status build();
   Status ip(const std::string& ns, const std::vector<std::string>& args);
-  Status apply_rules(const std::string& host);
+  // Rewrites the router's chain of conditions from the current state.
+  Status apply_rules();
 
   struct PathState {
     bool down = false;

@@ -18,7 +18,6 @@
 #include <ctime>
 #include <cstdio>
 #include <iostream>
-#include <set>
 
 #include <CLI/CLI.hpp>
 
@@ -40,18 +39,6 @@ constexpr int kExitOk = 0;
 constexpr int kExitConfig = 1;  // the scenario or the host cannot be run
 constexpr int kExitUsage = 2;
 constexpr int kExitSystem = 3;  // sockets, signals
-
-// Every address of the host on every IKE port its connections use, plus the NAT-T port.
-std::vector<Endpoint> bind_endpoints(const harness::Host& host) {
-  std::set<uint16_t> ports{net::kNattPort};
-  for (const auto& conn : host.conns)
-    if (conn.auto_action != harness::AutoAction::kIgnore) ports.insert(conn.left.ikeport);
-  if (ports.size() == 1) ports.insert(500);
-  std::vector<Endpoint> out;
-  for (const auto& addr : host.addresses)
-    for (uint16_t port : ports) out.push_back(Endpoint{addr, port});
-  return out;
-}
 
 // "2026-11-23 16:32:03.401" in local time, for a Time on the real clock's Unix scale.
 std::string wall_stamp(Time t) {
@@ -102,7 +89,7 @@ int run_daemon(const std::string& scenario_file, const std::string& host_name,
   clock::RealEventLoop& loop = **loop_or;
 
   harness::run::RefHost* self = nullptr;
-  const std::vector<Endpoint> endpoints = bind_endpoints(*host);
+  const std::vector<Endpoint> endpoints = harness::run::listen_endpoints(*host);
   auto make_transport = [&loop, &self, endpoints]() -> Result<std::unique_ptr<net::Transport>> {
     net::UdpOptions udp;
     udp.logger = self ? &self->log() : nullptr;

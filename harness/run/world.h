@@ -63,9 +63,8 @@ class World {
   // "ikesuite", "strongSwan 5.9.8", ...
   virtual std::string implementation_text(const Host& h) const;
 
-  // The scenario's clock.
-  Time now() const { return loop_.now() - epoch_; }
-  void set_epoch(Time epoch) { epoch_ = epoch; }
+  // The scenario's clock (a mode's loop reads scenario time).
+  Time now() const { return loop_.now(); }
 
   void fail(const std::string& why);
   void add_event(Time t, const std::string& host, const std::string& kind, std::string text,
@@ -95,7 +94,6 @@ class World {
   Status do_action(const Action& a);
   void finish();
 
-  Time epoch_{0};
   RunRecord record_;
   std::unique_ptr<Evaluator> evaluator_;
   std::vector<size_t> pending_actions_;
