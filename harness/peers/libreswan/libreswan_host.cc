@@ -216,6 +216,23 @@ Status LibreswanHost::start() {
   }
   TRY_IN(harness::run::run_checked(whack({"--listen"}), {}, std::chrono::milliseconds(10000)),
          "host '" + host_.name + "'");
+  // The control socket opens before pluto's addconn has loaded the connections: an initiate
+  // sent in between is accepted and does nothing. Ready means every loaded connection is in
+  // `whack --status` (listed as "name": ...).
+  for (;;) {
+    auto status = harness::run::run_command(whack({"--status"}), {}, std::chrono::milliseconds(5000));
+    bool all = status.ok() && status->status == 0;
+    for (const auto& c : host_.conns)
+      if (all && c.auto_action != harness::AutoAction::kIgnore)
+        all = status->output.find("\"" + c.name + "\":") != std::string::npos;
+    if (all) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      stop();
+      return Error(ErrorCode::kSystem, "host '" + host_.name + "': pluto did not load its connections within " +
+                                           std::to_string(kStartTimeout.count()) + " s; see " + log_file_);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   poll_timer_ = env_.loop.schedule(kPollInterval, [this] { poll(); });
   for (const auto& c : host_.conns)
     if (c.auto_action == harness::AutoAction::kStart) TRY(initiate(c.name, false));
