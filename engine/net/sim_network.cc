@@ -95,6 +95,33 @@ bool chance(Random& rng, double p) {
   return rng.unit() < p;
 }
 
+}  // namespace
+
+std::vector<CopyPlan> plan_copies(const Impairment& imp, Random& rng) {
+  if (chance(rng, imp.loss)) return {};
+  std::vector<CopyPlan> plan(chance(rng, imp.duplicate) ? 2 : 1);
+  for (auto& c : plan) {
+    c.delay = imp.delay;
+    if (imp.jitter > Duration::zero()) {
+      auto j = static_cast<uint64_t>(imp.jitter.count());
+      c.delay += Duration(static_cast<int64_t>(rng.uniform(2 * j + 1)) - static_cast<int64_t>(j));
+      if (c.delay < Duration::zero()) c.delay = Duration::zero();
+    }
+    if (chance(rng, imp.reorder)) {
+      c.delay += imp.reorder_delay;
+      c.reordered = true;
+    }
+  }
+  return plan;
+}
+
+SeededRandom path_stream(uint64_t seed, std::string_view from, std::string_view to) {
+  uint64_t label = fnv1a(to, fnv1a(std::string_view("\0", 1), fnv1a(from)));
+  return SeededRandom(seed).fork(label);
+}
+
+namespace {
+
 size_t max_payload(const IpAddress& a) {
   return a.is_v4() ? kMaxUdpPayloadV4 : kMaxUdpPayloadV6;
 }
@@ -270,15 +297,11 @@ struct SimNetwork::Impl {
     return it == impairments.end() ? default_impairment : it->second;
   }
 
-  // Each directed pair has its own stream, derived from the seed and the two names alone,
-  // so it does not depend on which links were used first.
+  // Each directed pair has its own stream (path_stream).
   SeededRandom& rng_for(const std::string& from, const std::string& to) {
     Pair key{from, to};
     auto it = rngs.find(key);
-    if (it == rngs.end()) {
-      uint64_t label = fnv1a(to, fnv1a(std::string_view("\0", 1), fnv1a(from)));
-      it = rngs.emplace(key, SeededRandom(seed).fork(label)).first;
-    }
+    if (it == rngs.end()) it = rngs.emplace(key, path_stream(seed, from, to)).first;
     return it->second;
   }
 
@@ -447,31 +470,23 @@ struct SimNetwork::Impl {
   void launch(const Packet& p) {
     const Impairment& imp = impairment_for(p.from, p.link_to);
     SeededRandom& rng = rng_for(p.from, p.link_to);
-    if (chance(rng, imp.loss)) return drop(p, DropReason::kLoss);
-    uint32_t copies = 1;
-    if (chance(rng, imp.duplicate)) {
-      copies = 2;
+    std::vector<CopyPlan> plan = plan_copies(imp, rng);
+    if (plan.empty()) return drop(p, DropReason::kLoss);
+    if (plan.size() > 1) {
       Packet twin = p;
       twin.copy = 1;
       emit(twin, Fate::kDuplicated);
       count(p, [](TrafficCounters& c) { ++c.duplicated; });
     }
-    for (uint32_t c = 0; c < copies; ++c) {
+    for (uint32_t c = 0; c < plan.size(); ++c) {
       Packet copy = p;
       copy.copy = c;
-      Duration delay = imp.delay;
-      if (imp.jitter > Duration::zero()) {
-        auto j = static_cast<uint64_t>(imp.jitter.count());
-        delay += Duration(static_cast<int64_t>(rng.uniform(2 * j + 1)) - static_cast<int64_t>(j));
-        if (delay < Duration::zero()) delay = Duration::zero();
-      }
-      if (chance(rng, imp.reorder)) {
-        delay += imp.reorder_delay;
+      if (plan[c].reordered) {
         emit(copy, Fate::kReordered);
         count(copy, [](TrafficCounters& k) { ++k.reordered; });
       }
       uint64_t flight = next_flight++;
-      TimerId timer = loop.schedule(delay, [this, flight, copy = std::move(copy)]() mutable {
+      TimerId timer = loop.schedule(plan[c].delay, [this, flight, copy = std::move(copy)]() mutable {
         flights.erase(flight);
         arrive(std::move(copy));
       });

@@ -52,6 +52,7 @@
 #include <vector>
 
 #include "engine/base/ip.h"
+#include "engine/base/random.h"
 #include "engine/base/result.h"
 #include "engine/base/time.h"
 #include "engine/clock/event_loop.h"
@@ -112,6 +113,25 @@ struct Impairment {
   Status validate() const;
   bool operator==(const Impairment&) const = default;
 };
+
+// One copy of a datagram a link delivers: when it arrives after being sent, and whether
+// reordering held it back.
+struct CopyPlan {
+  Duration delay{0};
+  bool reordered = false;
+};
+
+// The copies a link delivers of a datagram: none when it loses it, else one, or two when it
+// duplicates, each with its delay: the link's delay, varied within ±jitter, plus
+// reorder_delay for a copy the link reorders. Draws from `rng` in a fixed order (loss,
+// duplicate, then per copy jitter and reorder), so a seed gives the same plan in sim mode and
+// in netns mode's delay line.
+std::vector<CopyPlan> plan_copies(const Impairment& imp, Random& rng);
+
+// The random stream of the directed path from one host to another, derived from the seed and
+// the two names alone (so it does not depend on which paths were used first): the stream
+// plan_copies draws from for that path, in sim mode and in netns mode.
+SeededRandom path_stream(uint64_t seed, std::string_view from, std::string_view to);
 
 // RFC 4787 §4.1 mapping and §5 filtering behaviour.
 enum class NatMapping : uint8_t {

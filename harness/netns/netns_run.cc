@@ -15,9 +15,11 @@
 #include "engine/net/sim_network.h"
 #include "engine/net/transport.h"
 #include "engine/net/udp_transport.h"
+#include "harness/netns/delay_line.h"
 #include "harness/netns/host_factory.h"
 #include "harness/netns/scenario_loop.h"
 #include "harness/netns/topology.h"
+#include "harness/run/flood.h"
 #include "harness/run/ref_host.h"
 #include "harness/run/world.h"
 #include "pcaps/src/frame.h"
@@ -58,10 +60,38 @@ struct LoopRegistration {
 struct InFlight {
   uint64_t id = 0;
   Time sent{0};
+  // When it counts as dropped in the router if it has not left it: a second after it
+  // entered, or after the delay line's longest delay for it.
+  Time deadline{0};
+  bool planned = false;  // the delay line's copies of it are accounted for
   std::string from;
   std::string to;
   Endpoint src, dst;
   Bytes payload;
+};
+
+// The trace's event for a datagram in flight (at its entry time; callers set what differs).
+net::WireEvent event_of(const InFlight& f, net::Fate fate) {
+  net::WireEvent e;
+  e.time = f.sent;
+  e.datagram = f.id;
+  e.fate = fate;
+  e.segment = "netns";
+  e.from = f.from;
+  e.to = f.to;
+  e.src = f.src;
+  e.dst = f.dst;
+  e.payload = f.payload;
+  return e;
+}
+
+// A datagram the delay line took, until its entry into the router is matched (to mark the
+// trace's datagram duplicated or reordered, and to expect every copy of it).
+struct Planned {
+  Time seen{0};  // scenario time
+  std::string from;
+  Bytes payload;  // the UDP payload
+  std::vector<net::CopyPlan> copies;
 };
 
 // A packet read from a capture, waiting for the others of its round.
@@ -108,6 +138,10 @@ class NetnsWorld final : private NetnsParts, public World {
   void sweep(bool final);
   void schedule_sweep();
   Status set_link(const Action& a);
+  Status flood(const Action& a);
+  // The delay line: a datagram it took is sent on as the path's impairment plans.
+  void take(DelayLine::Datagram d);
+  void match_planned();
 
   const NetnsOptions& opts_;
   LoopRegistration registration_;
@@ -122,6 +156,9 @@ class NetnsWorld final : private NetnsParts, public World {
   // whose entry a later round reads): matched again as entries come, swept after a second.
   std::vector<Captured> early_;
   std::vector<Captured> batch_;
+  std::unique_ptr<DelayLine> delay_line_;
+  std::map<std::pair<size_t, size_t>, SeededRandom> path_rngs_;
+  std::vector<Planned> planned_;
   uint64_t next_id_ = 0;
   std::optional<TimerId> sweeper_;
 };
@@ -163,6 +200,10 @@ Status NetnsWorld::attach_trace() {
   for (auto& hc : captures_)
     for (auto* c : {hc.sent.get(), hc.delivered.get()})
       TRY(real.watch(c->fd(), [this] { dispatch_all(); }));
+  if (Topology::needs_delay_line(s_)) {
+    TRY_ASSIGN(delay_line_, DelayLine::open(router));
+    TRY(real.watch(delay_line_->fd(), [this] { dispatch_all(); }));
+  }
   return {};
 }
 
@@ -171,6 +212,15 @@ Status NetnsWorld::attach_trace() {
 // capture per interface and direction would otherwise reorder messages of different hosts,
 // and IKEv1's IV chain follows the order of the messages on the wire.
 void NetnsWorld::dispatch_all() {
+  // The delay line first: a datagram it holds was in the entry capture's buffer before the
+  // forward hook logged it, so its entry is read below, in this same round.
+  if (delay_line_) {
+    auto taken = delay_line_->read();
+    if (!taken.ok())
+      fail("the router's delay line failed: " + taken.error().message());
+    else
+      for (auto& d : *taken) take(std::move(d));
+  }
   for (auto& hc : captures_)
     for (auto* c : {hc.sent.get(), hc.delivered.get()})
       if (c) (void)c->dispatch();
@@ -187,6 +237,84 @@ void NetnsWorld::dispatch_all() {
     else if (!on_delivered(c.host, c.t, c.frame))
       early_.push_back(c);
   }
+  match_planned();
+}
+
+void NetnsWorld::take(DelayLine::Datagram d) {
+  if (d.from >= s_.hosts.size() || d.to >= s_.hosts.size()) return;
+  const std::string& from = s_.hosts[d.from].name;
+  const std::string& to = s_.hosts[d.to].name;
+  // The path's impairment as it is now; a datagram logged just before an impair action
+  // cleared it goes on at once.
+  net::Impairment imp;
+  imp.delay = Duration::zero();
+  if (auto now_imp = topology_->delay_line(from, to)) imp = *now_imp;
+  // The simulated network's stream for the path: the same seed loses (and duplicates,
+  // reorders) the same datagrams of a path as in sim mode, as long as the path carries the
+  // same datagrams in the same order.
+  auto rng = path_rngs_.find({d.from, d.to});
+  if (rng == path_rngs_.end()) rng = path_rngs_.emplace(std::pair{d.from, d.to}, net::path_stream(seed_, from, to)).first;
+  std::vector<net::CopyPlan> copies = net::plan_copies(imp, rng->second);
+  Time now_real = real.now();
+  for (const auto& c : copies) {
+    Duration wait = d.seen + c.delay - now_real;
+    if (wait < Duration::zero()) wait = Duration::zero();
+    loop.schedule(wait, [this, packet = d.packet] {
+      if (!delay_line_) return;
+      if (Status st = delay_line_->send(packet); !st.ok()) fail(st.error().message());
+    });
+  }
+  auto decoded = pcap::decode_frame(pcap::LinkType::Raw, d.packet);
+  if (!decoded.ok() || decoded->kind != pcap::FrameKind::kUdp) return;
+  planned_.push_back(Planned{d.seen - loop.origin(), from, Bytes(decoded->payload.begin(), decoded->payload.end()),
+                             std::move(copies)});
+}
+
+void NetnsWorld::match_planned() {
+  Time now_t = loop.now();
+  for (auto p = planned_.begin(); p != planned_.end();) {
+    // The oldest entry not yet accounted for, of the same bytes from the same host, that
+    // entered the router before the forward hook logged the datagram: a retransmission of the
+    // same bytes entering later is another datagram. (The log's time is when it was read when
+    // the kernel gave none, so it is never earlier than the entry.)
+    auto f = std::find_if(in_flight_.begin(), in_flight_.end(), [&](const InFlight& x) {
+      return !x.planned && x.from == p->from && x.sent <= p->seen + std::chrono::milliseconds(1) &&
+             x.payload == p->payload;
+    });
+    if (f == in_flight_.end()) {
+      // Its entry was never captured (it cannot happen unless the capture lost it).
+      p = now_t - p->seen > seconds(2) ? planned_.erase(p) : std::next(p);
+      continue;
+    }
+    if (p->copies.empty()) {
+      // The path lost it.
+      net::WireEvent e = event_of(*f, net::Fate::kDropped);
+      e.reason = net::DropReason::kLoss;
+      trace_->on_wire(e);
+      in_flight_.erase(f);
+      p = planned_.erase(p);
+      continue;
+    }
+    Duration longest{0};
+    for (const auto& c : p->copies) longest = std::max(longest, c.delay);
+    f->planned = true;
+    f->deadline = f->sent + longest + seconds(1);
+    net::WireEvent e = event_of(*f, net::Fate::kDuplicated);
+    if (p->copies.size() > 1) {
+      e.copy = 1;
+      trace_->on_wire(e);
+    }
+    for (uint32_t c = 0; c < p->copies.size(); ++c)
+      if (p->copies[c].reordered) {
+        e.copy = c;
+        e.fate = net::Fate::kReordered;
+        trace_->on_wire(e);
+      }
+    // Every further copy is expected to leave the router too.
+    InFlight twin = *f;
+    for (size_t c = 1; c < p->copies.size(); ++c) in_flight_.push_back(twin);
+    p = planned_.erase(p);
+  }
 }
 
 void NetnsWorld::on_sent(size_t host, Time t, ByteView frame) {
@@ -195,22 +323,13 @@ void NetnsWorld::on_sent(size_t host, Time t, ByteView frame) {
   InFlight f;
   f.id = ++next_id_;
   f.sent = t - loop.origin();
+  f.deadline = f.sent + seconds(1);
   f.from = s_.hosts[host].name;
   f.to = topology_->host_of(d->dst.addr);
   f.src = d->src;
   f.dst = d->dst;
   f.payload.assign(d->payload.begin(), d->payload.end());
-  net::WireEvent e;
-  e.time = f.sent;
-  e.datagram = f.id;
-  e.fate = net::Fate::kSent;
-  e.segment = "netns";
-  e.from = f.from;
-  e.to = f.to;
-  e.src = f.src;
-  e.dst = f.dst;
-  e.payload = f.payload;
-  trace_->on_wire_frame(e, frame);
+  trace_->on_wire_frame(event_of(f, net::Fate::kSent), frame);
   in_flight_.push_back(std::move(f));
   // Exits that were read before this entry.
   for (auto it = early_.begin(); it != early_.end();) {
@@ -225,8 +344,11 @@ bool NetnsWorld::on_delivered(size_t host, Time t, ByteView frame) {
   auto d = pcap::decode_frame(pcap::LinkType::Ethernet, frame);
   if (!d.ok() || d->kind != pcap::FrameKind::kUdp) return true;
   const std::string& to = s_.hosts[host].name;
+  Time at = t - loop.origin();
   for (auto it = in_flight_.begin(); it != in_flight_.end(); ++it) {
-    if (it->from == to) continue;
+    // Not its own, and not one that has counted as dropped by now (a retransmission of the
+    // same bytes is another datagram).
+    if (it->from == to || at > it->deadline) continue;
     if (!std::equal(it->payload.begin(), it->payload.end(), d->payload.begin(), d->payload.end())) continue;
     net::WireEvent e;
     e.time = t - loop.origin();
@@ -255,21 +377,17 @@ bool NetnsWorld::on_delivered(size_t host, Time t, ByteView frame) {
 // from outside the scenario's hosts.
 void NetnsWorld::sweep(bool final) {
   Time now_t = loop.now();
-  while (!in_flight_.empty() && (final || now_t - in_flight_.front().sent > seconds(1))) {
-    InFlight f = std::move(in_flight_.front());
-    in_flight_.pop_front();
-    net::WireEvent e;
-    e.time = f.sent;
-    e.datagram = f.id;
-    e.fate = net::Fate::kDropped;
+  std::deque<InFlight> kept;
+  for (auto& f : in_flight_) {
+    if (!final && now_t <= f.deadline) {
+      kept.push_back(std::move(f));
+      continue;
+    }
+    net::WireEvent e = event_of(f, net::Fate::kDropped);
     e.reason = f.to.empty() ? net::DropReason::kNoRoute : net::DropReason::kLoss;
-    e.from = f.from;
-    e.to = f.to;
-    e.src = f.src;
-    e.dst = f.dst;
-    e.payload = f.payload;
     trace_->on_wire(e);
   }
+  in_flight_ = std::move(kept);
   for (const auto& x : early_) {
     if (!final && now_t - (x.t - loop.origin()) < seconds(1)) continue;
     auto d = pcap::decode_frame(pcap::LinkType::Ethernet, x.frame);
@@ -329,11 +447,49 @@ Status NetnsWorld::set_link(const Action& a) {
       for (const auto& y : s_.hosts)
         if (x.name != y.name) paths.emplace_back(x.name, y.name);
   }
+  bool timing = p.delay || p.jitter || p.duplicate || p.reorder || p.reorder_delay;
+  if ((timing || (p.loss && *p.loss > 0)) && !delay_line_)
+    return Error(ErrorCode::kState, "the router's delay line is not open");
   for (const auto& [x, y] : paths) {
     if (p.down) TRY(topology_->set_path_down(x, y, *p.down));
     if (p.mtu) TRY(topology_->set_path_mtu(x, y, *p.mtu));
     if (p.loss) TRY(topology_->set_path_loss(x, y, *p.loss));
+    if (timing) TRY(topology_->set_path_timing(x, y, p));
   }
+  return {};
+}
+
+// The flood's datagrams leave the router towards their target with their spoofed sources
+// (from the delay line's raw socket); the target's answers to those sources are dropped in
+// the router without a word, as the simulated network drops them for want of a route.
+Status NetnsWorld::flood(const Action& a) {
+  if (!delay_line_) return Error(ErrorCode::kState, "the router's delay line is not open");
+  TRY_ASSIGN(auto datagrams, run::flood_datagrams(s_, a, seed_));
+  if (datagrams.empty()) return {};
+  Subnet sources = a.flood.sources ? *a.flood.sources : *Subnet::parse("198.51.100.0/24");
+  TRY(topology_->add_blackhole(sources));
+  std::string to = a.host;
+  for (auto& d : datagrams)
+    loop.schedule(d.at, [this, d = std::move(d), to] {
+      if (!delay_line_) return;
+      auto udp = pcap::build_udp(d.src, d.dst, d.udp);
+      if (!udp.ok()) return fail("flood: " + udp.error().message());
+      auto packet = pcap::build_ip_packet(d.src.addr, d.dst.addr, pcap::kIpProtoUdp, *udp, static_cast<uint16_t>(next_id_));
+      if (!packet.ok()) return fail("flood: " + packet.error().message());
+      InFlight f;
+      f.id = ++next_id_;
+      f.sent = loop.now();
+      f.deadline = f.sent + seconds(1);
+      f.planned = true;
+      f.from = "flood";
+      f.to = to;
+      f.src = d.src;
+      f.dst = d.dst;
+      f.payload = d.udp;
+      trace_->on_wire(event_of(f, net::Fate::kSent));
+      in_flight_.push_back(std::move(f));
+      if (Status st = delay_line_->send(std::move(*packet)); !st.ok()) fail("flood: " + st.error().message());
+    });
   return {};
 }
 
@@ -354,8 +510,7 @@ Status NetnsWorld::network_action(const Action& a) {
     }
     case ActionKind::kHostDown: return topology_->set_host_down(a.host, true);
     case ActionKind::kHostUp: return topology_->set_host_down(a.host, false);
-    case ActionKind::kFlood:
-      return Error(ErrorCode::kUnsupported, "flood actions spoof source addresses: sim mode only");
+    case ActionKind::kFlood: return flood(a);
     default: return {};
   }
 }
@@ -372,6 +527,11 @@ void NetnsWorld::teardown() {
         (void)c->stop();
       }
   captures_.clear();
+  if (delay_line_) {
+    if (delay_line_->fd() >= 0) real.unwatch(delay_line_->fd());
+    delay_line_->stop();
+    delay_line_.reset();
+  }
   hosts_.clear();
   if (topology_) topology_->destroy();
   if (!workdir_.empty()) {

@@ -7,12 +7,14 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "harness/netns/delay_line.h"
 #include "harness/run/process.h"
 
 namespace ikesuite::harness::netns {
@@ -28,6 +30,19 @@ constexpr const char* kFilterTable = "ikesuite";
 constexpr const char* kNatTable = "ikesuite_nat";
 
 std::string router_if(size_t index) { return "r" + std::to_string(index); }
+
+// The router side of host `index`'s veth gets a fixed, locally administered MAC: each host's
+// default gateway is a permanent neighbour entry with it, so everything a host sends reaches
+// the router whatever its destination (a blackhole address, a flood's spoofed source) without
+// anyone having to answer ARP or NDP for it.
+constexpr const char* kGateway4 = "169.254.0.1";
+constexpr const char* kGateway6 = "fe80::1";
+std::string router_mac(size_t index) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "02:69:6b:73:%02x:%02x", static_cast<unsigned>((index >> 8) & 0xff),
+                static_cast<unsigned>(index & 0xff));
+  return buf;
+}
 
 std::string prefix_len(const IpAddress& a) { return a.is_v4() ? "/32" : "/128"; }
 
@@ -88,18 +103,6 @@ std::vector<std::string> list_namespaces() {
   return out;
 }
 
-bool has_netem() {
-  static const bool available = [] {
-    std::string ns = std::string(kNamespacePrefix) + std::to_string(getpid()) + "xnetem";
-    if (!run_checked({"ip", "netns", "add", ns}).ok()) return false;
-    bool ok = run_checked({"ip", "-n", ns, "link", "set", "lo", "up"}).ok() &&
-              run_checked({"tc", "-n", ns, "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"}).ok();
-    remove_namespace(ns);
-    return ok;
-  }();
-  return available;
-}
-
 // Loads an nftables script into a namespace (nft reads multi-line scripts from files only).
 Status nft(const std::string& ns, const std::string& script) {
   char path[] = "/tmp/ikesuite-nft-XXXXXX";
@@ -136,26 +139,6 @@ std::optional<std::string> netns_unavailable() {
 }
 
 std::optional<std::string> netns_unsupported(const Scenario& s) {
-  auto params = [&](const LinkParams& p) -> std::optional<std::string> {
-    bool zero_dup = !p.duplicate || *p.duplicate == 0;
-    bool zero_reorder = !p.reorder || *p.reorder == 0;
-    bool zero_delay = !p.delay && !p.jitter;
-    if (zero_dup && zero_reorder && zero_delay) return std::nullopt;
-    if (!has_netem())
-      return "the scenario's links delay, duplicate or reorder datagrams, which needs the kernel's "
-             "sch_netem (this kernel has none); loss, down, mtu, partitions and NAT work in netns mode";
-    return "netns mode does not emulate delay, duplication or reordering yet (loss, down, mtu, "
-           "partitions and NAT work)";
-  };
-  if (auto why = params(s.network.defaults)) return why;
-  for (const auto& l : s.network.links)
-    if (auto why = params(l.params)) return why;
-  for (const auto& a : s.timeline) {
-    if (a.kind == ActionKind::kFlood)
-      return "flood actions send datagrams from spoofed source addresses: sim mode only";
-    if (a.kind == ActionKind::kImpair)
-      if (auto why = params(a.link)) return why;
-  }
   for (const auto& n : s.network.nats) {
     if (n.type == NatType::kFullCone || n.type == NatType::kAddressRestricted)
       return "NAT '" + n.name + "' is " + (n.type == NatType::kFullCone ? "full-cone" : "address-restricted") +
@@ -250,9 +233,11 @@ Status Topology::build() {
   TRY(ip(router_, {"link", "set", "lo", "up"}));
   SpawnOptions in_router;
   in_router.netns = router_;
+  // No duplicate address detection anywhere: a tentative link-local address on a fresh veth
+  // holds IPv6 neighbour discovery back for a second or two, which the first datagrams of a
+  // scenario would wait out.
   TRY(run_checked({"sysctl", "-q", "-w", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1",
-                   "net.ipv4.conf.all.proxy_arp=1", "net.ipv4.conf.default.proxy_arp=1",
-                   "net.ipv6.conf.all.proxy_ndp=1", "net.ipv6.conf.default.proxy_ndp=1"},
+                   "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"},
                   in_router));
   for (size_t i = 0; i < s_.hosts.size(); ++i) {
     const Host& h = s_.hosts[i];
@@ -260,6 +245,10 @@ Status Topology::build() {
     TRY(ip("", {"netns", "add", ns}));
     created_.push_back(ns);
     netns_[h.name] = ns;
+    SpawnOptions in_host;
+    in_host.netns = ns;
+    TRY(run_checked({"sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"},
+                    in_host));
     TRY(ip("", {"link", "add", kHostInterface, "netns", ns, "type", "veth", "peer", "name", router_if(i),
                 "netns", router_}));
     TRY(ip(ns, {"link", "set", "lo", "up"}));
@@ -277,30 +266,26 @@ Status Topology::build() {
     // The simulated network carries datagrams of any size: so do the veths (no IP
     // fragmentation on the way; a scenario's MTU is a rule in the router, as with DF set).
     TRY(ip(ns, {"link", "set", kHostInterface, "mtu", "65535", "up"}));
-    TRY(ip(router_, {"link", "set", router_if(i), "mtu", "65535", "up"}));
-    // Everything leaves through eth0; the router answers ARP (proxy) for every address it
-    // routes elsewhere. The source of a datagram is the host's first address of the family.
+    TRY(ip(router_, {"link", "set", router_if(i), "address", router_mac(i), "mtu", "65535", "up"}));
+    // Everything leaves through eth0 to the router (the gateway's neighbour entry is the
+    // router's MAC). The source of a datagram is the host's first address of the family.
     bool v4 = false, v6 = false;
     for (const auto& a : h.addresses) {
       if (a.is_v4() && !v4) {
         v4 = true;
-        TRY(ip(ns, {"route", "add", "default", "dev", kHostInterface, "src", a.to_string()}));
+        TRY(ip(ns, {"neigh", "replace", kGateway4, "lladdr", router_mac(i), "dev", kHostInterface, "nud", "permanent"}));
+        TRY(ip(ns, {"route", "add", "default", "via", kGateway4, "dev", kHostInterface, "onlink", "src", a.to_string()}));
       }
       if (a.is_v6() && !v6) {
         v6 = true;
-        TRY(ip(ns, {"-6", "route", "add", "default", "dev", kHostInterface, "src", a.to_string()}));
+        TRY(ip(ns, {"-6", "neigh", "replace", kGateway6, "lladdr", router_mac(i), "dev", kHostInterface, "nud", "permanent"}));
+        TRY(ip(ns, {"-6", "route", "add", "default", "via", kGateway6, "dev", kHostInterface, "onlink", "src", a.to_string()}));
       }
       TRY(ip(router_, {"route", "add", a.to_string() + prefix_len(a), "dev", router_if(i)}));
     }
   }
-  // IPv6 has no proxy ARP: the router answers neighbour solicitations for each address it
-  // routes elsewhere, per interface.
-  for (size_t i = 0; i < s_.hosts.size(); ++i)
-    for (size_t j = 0; j < s_.hosts.size(); ++j) {
-      if (i == j) continue;
-      for (const auto& a : s_.hosts[j].addresses)
-        if (a.is_v6()) TRY(ip(router_, {"-6", "neigh", "add", "proxy", a.to_string(), "dev", router_if(i)}));
-    }
+  // Blackhole addresses: datagrams to them enter the router (sent) and are dropped there
+  // without a word, as the simulated network drops them for want of a route.
   for (const auto& b : s_.network.blackhole) TRY(ip(router_, {"route", "add", "blackhole", b.to_string() + prefix_len(b)}));
   // NATs: the public address belongs to the router, inside hosts' datagrams leaving their
   // side are translated to it, and what reaches the public address unmapped is dropped
@@ -347,6 +332,8 @@ Status Topology::build() {
       if (l.params.down) p.down = *l.params.down;
       if (l.params.mtu) p.mtu = *l.params.mtu;
       p.loss = l.params.loss.value_or(s_.network.defaults.loss.value_or(0));
+      apply_timing(p.timing, s_.network.defaults);
+      apply_timing(p.timing, l.params);
     };
     set(l.a, l.b);
     if (l.bidirectional) set(l.b, l.a);
@@ -356,6 +343,12 @@ Status Topology::build() {
     for (const auto& a : s_.hosts)
       for (const auto& b : s_.hosts)
         if (a.name != b.name && !paths_.count({a.name, b.name})) paths_[{a.name, b.name}].loss = loss;
+  net::Impairment default_timing = no_timing();
+  apply_timing(default_timing, s_.network.defaults);
+  if (!(default_timing == no_timing()))
+    for (const auto& a : s_.hosts)
+      for (const auto& b : s_.hosts)
+        if (a.name != b.name && !paths_.count({a.name, b.name})) paths_[{a.name, b.name}].timing = default_timing;
   if (s_.network.defaults.down && *s_.network.defaults.down)
     for (const auto& a : s_.hosts)
       for (const auto& b : s_.hosts)
@@ -388,15 +381,23 @@ Status Topology::apply_rules() {
       if (p.down) r << "    " << match << " drop\n";
       std::optional<uint32_t> mtu = p.mtu ? p.mtu : default_mtu_;
       if (mtu) r << "    " << match << " meta length > " << *mtu << " drop\n";
+      // UDP on a lossy path goes to the delay line, which draws its loss from the
+      // scenario's seed as the simulated network does; anything else is lost here.
       double l = p.loss;
       if (l > 0) {
         auto threshold = static_cast<uint64_t>(l * 1000000.0 + 0.5);
-        r << "    " << match << " numgen random mod 1000000 < " << threshold << " drop\n";
+        r << "    " << match << " meta l4proto != udp numgen random mod 1000000 < " << threshold << " drop\n";
       }
+      if (p.on_delay_line())
+        r << "    " << match << " meta l4proto udp log prefix \""
+          << DelayLine::prefix_for(index_of(a.name), index_of(b.name)) << "\" group " << kDelayLineGroup << " queue-threshold 1"
+          << " drop\n";
     }
   std::ostringstream script;
   script << "table inet " << kFilterTable << "\ndelete table inet " << kFilterTable << "\n";
-  script << "table inet " << kFilterTable << " {\n  chain conditions {\n    type filter hook forward priority filter; policy accept;\n"
+  // After a NAT's private-inside filter (priority filter), so what it drops never reaches the
+  // delay line.
+  script << "table inet " << kFilterTable << " {\n  chain conditions {\n    type filter hook forward priority filter + 10; policy accept;\n"
       << r.str() << "  }\n}\n";
   return nft(router_, script.str());
 }
@@ -423,6 +424,60 @@ Status Topology::set_path_mtu(const std::string& from, const std::string& to, st
 Status Topology::set_path_loss(const std::string& from, const std::string& to, double loss) {
   paths_[{from, to}].loss = loss;
   return apply_rules();
+}
+
+net::Impairment Topology::no_timing() {
+  net::Impairment t;
+  t.delay = Duration::zero();  // a veth's own delay is all there is
+  return t;
+}
+
+void Topology::apply_timing(net::Impairment& t, const LinkParams& p) {
+  if (p.duplicate) t.duplicate = *p.duplicate;
+  if (p.reorder) t.reorder = *p.reorder;
+  if (p.reorder_delay) t.reorder_delay = *p.reorder_delay;
+  if (p.delay) t.delay = *p.delay;
+  if (p.jitter) t.jitter = *p.jitter;
+}
+
+bool Topology::PathState::on_delay_line() const {
+  return loss > 0 || timing.delay > Duration::zero() || timing.jitter > Duration::zero() ||
+         timing.duplicate > 0 || timing.reorder > 0;
+}
+
+bool Topology::needs_delay_line(const Scenario& s) {
+  auto timed = [](const LinkParams& p) {
+    auto positive = [](const std::optional<Duration>& d) { return d && *d > Duration::zero(); };
+    return (p.loss && *p.loss > 0) || positive(p.delay) || positive(p.jitter) ||
+           (p.duplicate && *p.duplicate > 0) || (p.reorder && *p.reorder > 0);
+  };
+  if (timed(s.network.defaults)) return true;
+  for (const auto& l : s.network.links)
+    if (timed(l.params)) return true;
+  for (const auto& a : s.timeline)
+    if (a.kind == ActionKind::kFlood || (a.kind == ActionKind::kImpair && timed(a.link))) return true;
+  return false;
+}
+
+std::optional<net::Impairment> Topology::delay_line(const std::string& from, const std::string& to) const {
+  auto it = paths_.find({from, to});
+  if (it == paths_.end() || !it->second.on_delay_line()) return std::nullopt;
+  net::Impairment imp = it->second.timing;
+  imp.loss = it->second.loss;
+  return imp;
+}
+
+Status Topology::set_path_timing(const std::string& from, const std::string& to, const LinkParams& p) {
+  apply_timing(paths_[{from, to}].timing, p);
+  return apply_rules();
+}
+
+Status Topology::add_blackhole(const Subnet& subnet) {
+  std::string route = subnet.to_string();
+  if (!blackholes_.insert(route).second) return {};
+  std::vector<std::string> args{"route", "add", "blackhole", route};
+  if (subnet.addr.is_v6()) args.insert(args.begin(), "-6");
+  return ip(router_, args);
 }
 
 Status Topology::set_default_mtu(std::optional<uint32_t> mtu) {

@@ -4,14 +4,17 @@
 //
 //  - A router namespace with one veth pair per host (host side "eth0", router side
 //    "r<index of the host in the scenario>"). Each host's addresses sit on its eth0 as /32
-//    (/128) with a default device route; the router forwards, answers ARP by proxy (and NDP
-//    by proxy entries) and routes each host address to its veth, so any addressing of the
-//    scenario works, whatever subnets it draws from. The router is where captures are taken
+//    (/128) and a default route to the router (a gateway address whose neighbour entry is the
+//    router veth's fixed MAC, so nobody has to answer ARP or NDP for whatever a host sends
+//    to); the router forwards and routes each host address to its veth, so any addressing of
+//    the scenario works, whatever subnets it draws from. The router is where captures are taken
 //    and conditions applied: a datagram is sent when it enters the router and delivered when
 //    it leaves it, and the router's forward rules drop it in between (down paths and hosts,
-//    MTU as with DF set, loss), as the simulated network drops it. The veths' own MTU is
-//    65535, so datagrams are never IP-fragmented (the simulated network has no MTU either
-//    unless the scenario sets one).
+//    MTU as with DF set), as the simulated network drops it. The veths' own MTU is 65535, so
+//    datagrams are never IP-fragmented (the simulated network has no MTU either unless the
+//    scenario sets one). Loss, delay, jitter, duplication and reordering are the harness's
+//    delay line (delay_line.h), which draws them from the scenario's seed as the simulated
+//    network does: the last rule for such a path hands its UDP datagrams to it.
 //  - A NAT is an nftables snat rule in the router (to the NAT's public address, which the
 //    router owns) for the hosts inside it; conntrack's UDP timeout is the NAT's mapping
 //    timeout. Linux conntrack keeps the source port where it can and admits only
@@ -19,7 +22,8 @@
 //    endpoint-independent mapping, address-and-port-dependent filtering).
 //  - Every host's inner subnets get their first address on lo (charon's kernel-libipsec
 //    needs a local address inside its traffic selector, and traffic tests need a source).
-//  - Blackhole addresses: a device route to them, so datagrams go out and nobody answers ARP.
+//  - Blackhole addresses (and a flood's spoofed sources): a blackhole route in the router, so
+//    datagrams to them are seen entering the router and are dropped there without an ICMP.
 //
 // Namespaces are named <prefix>-<host> (the router <prefix>-rtr), where the prefix carries
 // the harness's pid ("iks<pid>x<n>"): parallel runs never collide, and a later run removes
@@ -36,6 +40,7 @@
 
 #include "engine/base/ip.h"
 #include "engine/base/result.h"
+#include "engine/net/sim_network.h"
 #include "harness/scenario/scenario.h"
 
 namespace ikesuite::harness::netns {
@@ -83,7 +88,17 @@ class Topology {
   Status set_path_down(const std::string& from, const std::string& to, bool down);
   Status set_path_mtu(const std::string& from, const std::string& to, std::optional<uint32_t> mtu);
   Status set_path_loss(const std::string& from, const std::string& to, double loss);
+  // Delay, jitter, duplication and reordering: the parameters `p` sets, others kept.
+  Status set_path_timing(const std::string& from, const std::string& to, const LinkParams& p);
   Status set_default_mtu(std::optional<uint32_t> mtu);
+  // Datagrams to `subnet` are dropped silently in the router (a flood's spoofed sources).
+  Status add_blackhole(const Subnet& subnet);
+
+  // What the delay line does on the path: nullopt when the path has no loss, delay, jitter,
+  // duplication or reordering.
+  std::optional<net::Impairment> delay_line(const std::string& from, const std::string& to) const;
+  // Whether a scenario ever puts a path on the delay line (its network or an impair action).
+  static bool needs_delay_line(const Scenario& s);
 
  private:
   explicit Topology(const Scenario& s, std::string prefix) : s_(s), prefix_(std::move(prefix)) {}
@@ -96,7 +111,11 @@ class Topology {
     bool down = false;
     std::optional<uint32_t> mtu;
     double loss = 0;
+    net::Impairment timing = no_timing();  // its loss unused: `loss` above
+    bool on_delay_line() const;
   };
+  static net::Impairment no_timing();
+  static void apply_timing(net::Impairment& t, const LinkParams& p);
   const Scenario& s_;
   std::string prefix_;
   std::map<std::string, std::string> netns_;  // host -> namespace
@@ -105,6 +124,7 @@ class Topology {
   std::set<std::string> down_hosts_;
   std::map<std::pair<std::string, std::string>, PathState> paths_;
   std::optional<uint32_t> default_mtu_;
+  std::set<std::string> blackholes_;
 };
 
 }  // namespace ikesuite::harness::netns

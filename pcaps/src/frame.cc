@@ -1,5 +1,8 @@
 #include "pcaps/src/frame.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include <string>
 
 #include "engine/wire/reader.h"
@@ -242,6 +245,7 @@ std::string_view name(LinkType t) {
     case LinkType::LinuxSll: return "LINUX_SLL (Linux cooked v1)";
     case LinkType::Ipv4: return "IPV4";
     case LinkType::Ipv6: return "IPV6";
+    case LinkType::Nflog: return "NFLOG (Linux netfilter log)";
     case LinkType::LinuxSll2: return "LINUX_SLL2 (Linux cooked v2)";
   }
   return "unknown";
@@ -259,6 +263,7 @@ std::optional<LinkType> link_type_from_dlt(int dlt) {
     case 113: return LinkType::LinuxSll;
     case 228: return LinkType::Ipv4;
     case 229: return LinkType::Ipv6;
+    case 239: return LinkType::Nflog;
     case 276: return LinkType::LinuxSll2;
     default: return std::nullopt;
   }
@@ -378,6 +383,49 @@ Result<Bytes> build_udp_frame(const Endpoint& src, const Endpoint& dst, ByteView
   return build_ethernet_frame(src.addr, dst.addr, ip);
 }
 
+Result<NflogRecord> decode_nflog(ByteView frame) {
+  // nflog_hdr: family, version (0), resource id (network order); then TLVs of a 16-bit length
+  // (header included) and a 16-bit type, each padded to a multiple of 4 octets.
+  constexpr uint16_t kPayload = 9, kPrefix = 10;
+  wire::Reader r(frame);
+  NflogRecord rec;
+  TRY_ASSIGN(rec.family, r.u8());
+  TRY_ASSIGN(uint8_t version, r.u8());
+  if (version != 0)
+    return frame_error(ErrorCode::kMalformed, "NFLOG version " + std::to_string(version), 1);
+  TRY_ASSIGN(rec.group, r.u16());
+  while (r.remaining() > 0) {
+    size_t at = r.offset();
+    TRY_ASSIGN(ByteView head, r.bytes(4));
+    uint16_t length, type;
+    std::memcpy(&length, head.data(), 2);
+    std::memcpy(&type, head.data() + 2, 2);
+    type &= 0x7fff;  // NLA_F_NESTED
+    if (length < 4) return frame_error(ErrorCode::kLength, "NFLOG TLV length " + std::to_string(length), at);
+    auto value_r = r.bytes(length - 4u);
+    if (!value_r.ok()) return std::move(value_r).error().within("NFLOG TLV");
+    ByteView value = *value_r;
+    size_t pad = (4 - length % 4) % 4;
+    if (r.remaining() > 0) TRY_IN(r.skip(std::min(pad, r.remaining())), "NFLOG TLV padding");
+    if (type == kPayload) rec.packet = value;
+    if (type == kPrefix) {
+      std::string_view text(reinterpret_cast<const char*>(value.data()), value.size());
+      rec.prefix = std::string(text.substr(0, text.find('\0')));
+    }
+  }
+  return rec;
+}
+
+Status refresh_udp_checksum(Bytes& ip_packet) {
+  TRY_ASSIGN(DecodedFrame d, decode_by_version(ip_packet, 0));
+  if (d.kind != FrameKind::kUdp)
+    return Error(ErrorCode::kMalformed, "not a whole UDP datagram: its checksum cannot be computed");
+  size_t udp_at = static_cast<size_t>(d.payload.data() - ip_packet.data()) - 8;
+  TRY_ASSIGN(Bytes udp, build_udp(d.src, d.dst, d.payload));
+  std::copy(udp.begin(), udp.begin() + 8, ip_packet.begin() + static_cast<std::ptrdiff_t>(udp_at));
+  return {};
+}
+
 Result<DecodedFrame> decode_frame(LinkType link_type, ByteView frame) {
   switch (link_type) {
     case LinkType::Ethernet: {
@@ -414,6 +462,15 @@ Result<DecodedFrame> decode_frame(LinkType link_type, ByteView frame) {
     case LinkType::Ipv6: return decode_ipv6(frame, 0);
     case LinkType::Null:
     case LinkType::Loop: return decode_loopback(frame);
+    case LinkType::Nflog: {
+      TRY_ASSIGN(NflogRecord rec, decode_nflog(frame));
+      if (rec.packet.empty()) {
+        DecodedFrame out;
+        out.kind = FrameKind::kNotIp;
+        return out;
+      }
+      return decode_by_version(frame, static_cast<size_t>(rec.packet.data() - frame.data()));
+    }
   }
   return Error(ErrorCode::kUnsupported, "link type " + std::to_string(static_cast<int>(link_type)));
 }

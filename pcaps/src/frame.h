@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "engine/base/bytes.h"
@@ -27,6 +28,7 @@ enum class LinkType : uint16_t {
   LinuxSll = 113,   // Linux "cooked" capture v1 (tcpdump -i any)
   Ipv4 = 228,
   Ipv6 = 229,
+  Nflog = 239,      // Linux netfilter log (tcpdump -i nflog:<group>): a header and TLVs
   LinuxSll2 = 276,  // Linux "cooked" capture v2 (tcpdump -i any, libpcap >= 1.10)
 };
 
@@ -84,6 +86,22 @@ struct DecodedFrame {
   // Whether the UDP checksum verifies; nullopt when the sender left it zero (IPv4 only).
   std::optional<bool> checksum_ok;
 };
+
+// One NFLOG record (LINKTYPE_NFLOG): what an nftables "log group" or iptables NFLOG rule
+// handed to user space. The TLVs' length and type fields are in the capturing machine's byte
+// order (libpcap's definition of the link type); this reads them in this machine's order.
+struct NflogRecord {
+  uint8_t family = 0;    // AF_INET (2) or AF_INET6 (10)
+  uint16_t group = 0;    // the log group (resource id)
+  std::string prefix;    // the rule's log prefix, "" without one
+  ByteView packet;       // the IP packet (NFULA_PAYLOAD); empty when the record has none
+};
+Result<NflogRecord> decode_nflog(ByteView frame);
+
+// Recomputes the UDP checksum of an IPv4 or IPv6 packet in place (a packet taken from inside
+// a host's stack may carry a partial checksum that the NIC, or a veth, was to finish). Fails
+// on a packet that is not one whole UDP datagram.
+Status refresh_udp_checksum(Bytes& ip_packet);
 
 // Decodes one captured frame. Errors (kTruncated, kMalformed, kLength) carry the offset of the
 // bad field within the frame; a frame cut short by the capture's snap length fails this way.

@@ -127,9 +127,12 @@ Result<size_t> PcapCapture::dispatch() {
   DispatchContext ctx{handles_->dumper, &written_, &options_.on_packet};
   size_t total = 0;
   for (;;) {
+    errno = 0;
     int n = pcap_dispatch(handles_->pcap, -1, on_packet, reinterpret_cast<u_char*>(&ctx));
     if (n < 0) {
       if (n == PCAP_ERROR_BREAK) break;
+      // libpcap's NFLOG reader reports an empty non-blocking socket as an error.
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
       return pcap_failure("capture on " + options_.interface + " failed", handles_->pcap);
     }
     if (n == 0) break;

@@ -57,7 +57,9 @@ void expect_passed(const reports::ScenarioResult& r) {
 }
 
 TEST(NetnsRun, SkipsWithTheReasonWhenTheScenarioCannotRun) {
-  Scenario s = load("ikev2/cookie-flood.json");
+  Scenario s = load("ikev2/nat-traversal.json");
+  ASSERT_FALSE(s.network.nats.empty());
+  s.network.nats[0].type = NatType::kFullCone;
   auto r = run_netns(s, options(temp_dir("skip"), RefHostMode::kInProcess));
   EXPECT_EQ(r.status, reports::kSkipped);
   EXPECT_FALSE(r.error.empty());
@@ -81,6 +83,40 @@ TEST(NetnsRun, PskBasicPassesWithTheEngineInProcess) {
   EXPECT_GT(fs::file_size(dir + "/capture.pcap"), 24u + 4 * 60);
   EXPECT_TRUE(fs::exists(dir + "/ikev2_decryption_table"));
   EXPECT_TRUE(fs::exists(dir + "/moon.log"));
+  expect_no_namespaces_left();
+}
+
+// The delay line carries a link that duplicates every datagram: each one is delivered twice,
+// and the trace says so.
+TEST(NetnsRun, DuplicatingLinkRunsOnTheDelayLine) {
+  if (auto why = netns_unavailable()) GTEST_SKIP() << *why;
+  std::string dir = temp_dir("dup") + "/duplicating-link";
+  auto r = run_netns(load("ikev2/duplicating-link.json"), options(dir, RefHostMode::kInProcess));
+  expect_passed(r);
+  size_t duplicated = 0;
+  for (const auto& m : r.messages) duplicated += m.fate == "duplicated" ? 1 : 0;
+  EXPECT_GE(duplicated, 4u);
+  expect_no_namespaces_left();
+}
+
+// A flood's spoofed requests leave the router with their spoofed sources; the answers to them
+// are dropped there (no route), as in sim mode.
+TEST(NetnsRun, CookieFloodSpoofsFromTheRouter) {
+  if (auto why = netns_unavailable()) GTEST_SKIP() << *why;
+  std::string dir = temp_dir("flood") + "/cookie-flood";
+  // The flood alone (its first 3 s; the whole scenario runs in the netns suite).
+  Scenario s = load("ikev2/cookie-flood.json");
+  s.duration = seconds(3);
+  s.expect.clear();
+  auto r = run_netns(s, options(dir, RefHostMode::kInProcess));
+  expect_passed(r);
+  size_t from_flood = 0, unrouted = 0;
+  for (const auto& m : r.messages) {
+    if (m.src.rfind("198.51.100.", 0) == 0) ++from_flood;
+    if (m.dst.rfind("198.51.100.", 0) == 0 && m.fate == "dropped") ++unrouted;
+  }
+  EXPECT_EQ(from_flood, 50u);
+  EXPECT_GE(unrouted, 40u);
   expect_no_namespaces_left();
 }
 

@@ -9,11 +9,14 @@
 #include <filesystem>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
+#include "harness/netns/delay_line.h"
 #include "harness/netns/scenario_loop.h"
 #include "harness/run/process.h"
 #include "harness/scenario/crypto_proposals.h"
 #include "harness/scenario/loader.h"
+#include "pcaps/src/frame.h"
 
 namespace ikesuite::harness::netns {
 namespace {
@@ -83,13 +86,37 @@ TEST(NetnsUnsupported, PlainScenariosRun) {
   EXPECT_EQ(netns_unsupported(load("ikev2/nat-traversal.json")), std::nullopt);
 }
 
-TEST(NetnsUnsupported, SpoofedFloodsAndDelayAreSimOnly) {
-  auto flood = netns_unsupported(load("ikev2/cookie-flood.json"));
-  ASSERT_TRUE(flood.has_value());
-  EXPECT_NE(flood->find("spoofed"), std::string::npos);
-  auto dup = netns_unsupported(load("ikev2/duplicating-link.json"));
-  ASSERT_TRUE(dup.has_value());
-  EXPECT_NE(dup->find("duplicate"), std::string::npos);
+TEST(NetnsUnsupported, FloodsAndLinkImpairmentsRunOnTheDelayLine) {
+  for (const char* f : {"ikev2/cookie-flood.json", "ikev2/duplicating-link.json", "ikev2/reordering-link.json",
+                        "ikev2/lossy-link.json"}) {
+    Scenario s = load(f);
+    EXPECT_EQ(netns_unsupported(s), std::nullopt) << f;
+    EXPECT_TRUE(Topology::needs_delay_line(s)) << f;
+  }
+  EXPECT_FALSE(Topology::needs_delay_line(load("ikev2/psk-basic.json")));
+  EXPECT_FALSE(Topology::needs_delay_line(load("ikev2/nat-traversal.json")));
+}
+
+TEST(NetnsUnsupported, NatsLinuxCannotBe) {
+  Scenario s = load("ikev2/nat-traversal.json");
+  ASSERT_FALSE(s.network.nats.empty());
+  s.network.nats[0].type = NatType::kFullCone;
+  auto why = netns_unsupported(s);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("full-cone"), std::string::npos) << *why;
+  s.network.nats[0].type = NatType::kPortRestricted;
+  s.network.nats[0].public_address = *IpAddress::parse("2001:db8::1");
+  why = netns_unsupported(s);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("IPv6"), std::string::npos) << *why;
+}
+
+TEST(DelayLinePrefix, NamesThePathAndRejectsOthers) {
+  EXPECT_EQ(DelayLine::prefix_for(0, 1), "iks 0 1");
+  EXPECT_EQ(DelayLine::parse_prefix("iks 0 1"), (std::pair<size_t, size_t>{0, 1}));
+  EXPECT_EQ(DelayLine::parse_prefix("iks 12 3"), (std::pair<size_t, size_t>{12, 3}));
+  for (const char* bad : {"", "iks", "iks ", "iks 1", "iks 1 ", "iks  1 2", "iks 1 2 ", "iks a b", "ikz 1 2", "iks -1 2"})
+    EXPECT_EQ(DelayLine::parse_prefix(bad), std::nullopt) << bad;
 }
 
 TEST(NetnsPrefix, UniqueAndOurs) {
@@ -137,6 +164,102 @@ TEST(Topology, TwoHostsReachEachOtherAndInnerAddressesExist) {
   EXPECT_FALSE(ns_exists(moon));
   EXPECT_FALSE(ns_exists(sun));
   EXPECT_FALSE(ns_exists(router));
+}
+
+// The delay line end to end: a datagram on a path with a delay leaves the kernel's forwarding
+// at the router, is read from the NFLOG group with its path, and arrives when the delay line
+// sends it on (not before).
+TEST(Topology, DelayLineTakesTheImpairedPathOnly) {
+  REQUIRE_NETNS();
+  Scenario s = load("ikev2/duplicating-link.json");
+  auto t = Topology::create(s, next_prefix());
+  ASSERT_TRUE(t.ok()) << t.error().message();
+  auto imp = (*t)->delay_line("moon", "sun");
+  ASSERT_TRUE(imp.has_value());
+  EXPECT_EQ(imp->duplicate, 1.0);
+  EXPECT_EQ(imp->delay, std::chrono::milliseconds(5));
+  EXPECT_EQ(imp->loss, 0.0);
+  std::string moon = (*t)->netns_of("moon"), sun = (*t)->netns_of("sun");
+  auto line = DelayLine::open((*t)->netns_of_router());
+  ASSERT_TRUE(line.ok()) << line.error().message();
+
+  // Held by the router: nothing arrives until the delay line sends it.
+  EXPECT_FALSE(reaches(moon, "192.168.0.1", sun, "192.168.0.2"));
+  auto taken = (*line)->read();
+  ASSERT_TRUE(taken.ok()) << taken.error().message();
+  ASSERT_EQ(taken->size(), 1u);
+  EXPECT_EQ((*taken)[0].from, 0u);
+  EXPECT_EQ((*taken)[0].to, 1u);
+  auto d = pcap::decode_frame(pcap::LinkType::Raw, (*taken)[0].packet);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->dst.to_string(), "192.168.0.2[47000]");
+  EXPECT_EQ(d->payload.size(), 32u);
+
+  int rx = udp_socket(sun, "192.168.0.2", 47000);
+  ASSERT_GE(rx, 0);
+  ASSERT_TRUE((*line)->send((*taken)[0].packet).ok());
+  pollfd p{rx, POLLIN, 0};
+  EXPECT_EQ(::poll(&p, 1, 1500), 1);
+  char buf[64];
+  EXPECT_EQ(::recv(rx, buf, sizeof buf, 0), 32);
+  ::close(rx);
+
+  run::SpawnOptions o;
+  o.netns = (*t)->netns_of_router();
+  auto rules = run::run_command({"nft", "list", "ruleset"}, o);
+  ASSERT_TRUE(rules.ok());
+  EXPECT_NE(rules->output.find("log prefix \"iks 0 1\" group 1"), std::string::npos) << rules->output;
+  // Clearing the impairment takes the path off the line.
+  LinkParams clear;
+  clear.duplicate = 0;
+  clear.delay = Duration::zero();
+  ASSERT_TRUE((*t)->set_path_timing("moon", "sun", clear).ok());
+  EXPECT_FALSE((*t)->delay_line("moon", "sun").has_value());
+  EXPECT_TRUE(reaches(moon, "192.168.0.1", sun, "192.168.0.2"));
+  // Not a datagram of a path is a send error, not a crash.
+  EXPECT_FALSE((*line)->send(Bytes{0x45, 0x00}).ok());
+}
+
+// Packets a router veth has received (from its host).
+uint64_t rx_packets(const std::string& router_ns, const std::string& ifname) {
+  run::SpawnOptions o;
+  o.netns = router_ns;
+  auto r = run::run_command({"ip", "-j", "-s", "link", "show", "dev", ifname}, o);
+  if (!r.ok() || r->status != 0) return 0;
+  auto j = nlohmann::json::parse(r->output, nullptr, false);
+  if (j.is_discarded() || !j.is_array() || j.empty()) return 0;
+  return j[0]["stats64"]["rx"]["packets"].get<uint64_t>();
+}
+
+// Hosts reach addresses nobody answers ARP for through the router: a blackhole's datagrams
+// leave the host and the router drops them, as do answers to a flood's spoofed sources.
+TEST(Topology, BlackholesAreReachedThroughTheRouter) {
+  REQUIRE_NETNS();
+  Scenario s = load("ikev2/unreachable-peer.json");
+  auto t = Topology::create(s, next_prefix());
+  ASSERT_TRUE(t.ok()) << t.error().message();
+  ASSERT_TRUE((*t)->add_blackhole(*Subnet::parse("198.51.100.0/24")).ok());
+  ASSERT_TRUE((*t)->add_blackhole(*Subnet::parse("198.51.100.0/24")).ok());  // once is enough
+  std::string router = (*t)->netns_of_router(), moon = (*t)->netns_of("moon");
+  uint64_t before = rx_packets(router, "r0");
+  int tx = udp_socket(moon, "192.168.0.1", 0);
+  ASSERT_GE(tx, 0);
+  for (const char* dst : {"198.51.100.7", "192.168.0.2"}) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(500);
+    inet_pton(AF_INET, dst, &a.sin_addr);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(::sendto(tx, "x", 1, 0, reinterpret_cast<sockaddr*>(&a), sizeof a), 1) << dst;
+  }
+  ::close(tx);
+  ::usleep(200000);
+  EXPECT_GE(rx_packets(router, "r0"), before + 6);
+  run::SpawnOptions o;
+  o.netns = router;
+  auto routes = run::run_command({"ip", "route", "show", "type", "blackhole"}, o);
+  ASSERT_TRUE(routes.ok());
+  EXPECT_NE(routes->output.find("198.51.100.0/24"), std::string::npos) << routes->output;
+  EXPECT_NE(routes->output.find("192.168.0.2"), std::string::npos) << routes->output;
 }
 
 TEST(Topology, NatTranslatesToThePublicAddress) {
