@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "engine/net/udp_transport.h"
+#include "engine/sa/fd_watcher.h"
+#include "engine/sa/xfrm_backend.h"
 #include "harness/peers/libreswan/libreswan_host.h"
 #include "harness/peers/strongswan/strongswan_host.h"
 #include "harness/refd/remote_ref_host.h"
@@ -26,13 +28,25 @@ Result<std::unique_ptr<run::ScenarioHost>> in_process_ref_host(HostContext& ctx)
   std::vector<Endpoint> endpoints = run::listen_endpoints(ctx.host);
   clock::RealEventLoop& real = ctx.loop.real();
   auto holder = std::make_shared<run::RefHost*>(nullptr);
-  run::RefHostEnv env{ctx.loop, ctx.seed, ctx.loop.origin(), {}, ctx.log_path, std::move(ctx.listener)};
+  run::RefHostEnv env{ctx.loop, ctx.seed, ctx.loop.origin(), {}, ctx.log_path, std::move(ctx.listener), {}};
   env.make_transport = [ns, endpoints, &real, holder]() -> Result<std::unique_ptr<net::Transport>> {
     net::UdpOptions udp;
     udp.logger = *holder ? &(*holder)->log() : nullptr;
     return in_netns(ns, [&]() -> Result<std::unique_ptr<net::Transport>> {
       TRY_ASSIGN(auto t, net::UdpTransport::open(real, endpoints, udp));
       return std::unique_ptr<net::Transport>(std::move(t));
+    });
+  };
+  // The kernel's XFRM, opened in the host's namespace (netlink sockets stay in the namespace
+  // they were made in); expire events come through the real loop.
+  auto watcher = std::make_shared<sa::LoopFdWatcher<clock::RealEventLoop>>(real);
+  env.make_kernel_backend = [ns, watcher](Logger* log) -> Result<std::unique_ptr<sa::SaBackend>> {
+    return in_netns(ns, [&]() -> Result<std::unique_ptr<sa::SaBackend>> {
+      sa::XfrmOptions o;
+      o.watcher = watcher.get();
+      o.logger = log;
+      TRY_ASSIGN(auto b, sa::XfrmBackend::open(o));
+      return std::unique_ptr<sa::SaBackend>(std::move(b));
     });
   };
   TRY_ASSIGN(auto host, run::RefHost::create(ctx.host, std::move(env)));

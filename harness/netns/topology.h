@@ -56,6 +56,12 @@ std::optional<std::string> netns_unavailable();
 // reports the scenario as skipped with it).
 std::optional<std::string> netns_unsupported(const Scenario& s);
 
+// The tag of scenarios that record what happens on a kernel without ESP (every ESP SA
+// install fails: seed 002 for real); on a kernel with ESP they are skipped with the reason.
+inline constexpr const char* kKernelWithoutEspTag = "kernel-without-esp";
+// Whether this kernel installs ESP SAs through XFRM (probed once, in a scratch namespace).
+bool kernel_has_esp();
+
 // Removes namespaces of earlier runs whose harness process is gone (killing what runs in
 // them), and those runs' host folders under `workroot` (<workroot>/iks<pid>x<n>); returns
 // what it removed.

@@ -23,6 +23,8 @@
 
 #include "engine/clock/event_loop.h"
 #include "engine/net/udp_transport.h"
+#include "engine/sa/fd_watcher.h"
+#include "engine/sa/xfrm_backend.h"
 #include "harness/refd/commands.h"
 #include "harness/refd/control_server.h"
 #include "harness/refd/event_feed.h"
@@ -144,7 +146,16 @@ int run_daemon(const std::string& scenario_file, const std::string& host_name,
   };
   // A real clock: certificates are checked against the time itself (no wall offset).
   harness::run::RefHostEnv env{loop, seed ? seed : scenario.seed, Duration{0}, make_transport,
-                               std::string(), listener};
+                               std::string(), listener, {}};
+  // "sa_backend": "xfrm": the kernel's SAD/SPD of the namespace ike-refd runs in.
+  sa::LoopFdWatcher<clock::RealEventLoop> watcher(loop);
+  env.make_kernel_backend = [&watcher](Logger* log) -> Result<std::unique_ptr<sa::SaBackend>> {
+    sa::XfrmOptions o;
+    o.watcher = &watcher;
+    o.logger = log;
+    TRY_ASSIGN(auto b, sa::XfrmBackend::open(o));
+    return std::unique_ptr<sa::SaBackend>(std::move(b));
+  };
   auto created = harness::run::RefHost::create(*host, std::move(env));
   if (!created.ok()) {
     std::cerr << "ike-refd: host '" << host_name << "': " << created.error().message() << "\n";

@@ -215,10 +215,13 @@ Status RefHost::rules_for(const Impairment& imp, const std::string& conn,
 }
 
 Result<std::unique_ptr<RefHost>> RefHost::create(const Host& host, RefHostEnv env) {
-  if (host.sa_backend != SaBackendKind::kMemory)
+  bool kernel = host.sa_backend == SaBackendKind::kXfrm && env.make_kernel_backend;
+  if (host.sa_backend != SaBackendKind::kMemory && !kernel)
     return Error(ErrorCode::kUnsupported, "host '" + host.name + "': sa_backend " +
                                               std::string(harness::name(host.sa_backend)) +
-                                              " is not available in sim mode (use memory)");
+                                              (host.sa_backend == SaBackendKind::kXfrm
+                                                   ? " needs netns mode (the kernel's XFRM in the host's namespace)"
+                                                   : " is not a reference engine's backend (memory or xfrm)"));
   TRY_ASSIGN(RefConfig config, build_ref_config(host));
   for (const auto& conn : host.conns)
     for (const auto& imp : conn.impairments) {
@@ -232,7 +235,9 @@ Result<std::unique_ptr<RefHost>> RefHost::create(const Host& host, RefHostEnv en
         return Error(ErrorCode::kUnsupported, "host '" + host.name + "' conn '" + conn.name +
                                                   "': " + rule.error().reason());
     }
-  return std::unique_ptr<RefHost>(new RefHost(host, std::move(env), std::move(config)));
+  std::unique_ptr<RefHost> ref(new RefHost(host, std::move(env), std::move(config)));
+  TRY_IN(ref->open_backend(), "host '" + host.name + "'");
+  return ref;
 }
 
 RefHost::RefHost(const Host& host, RefHostEnv env, RefConfig config)
@@ -245,11 +250,22 @@ RefHost::RefHost(const Host& host, RefHostEnv env, RefConfig config)
   if (!env_.log_path.empty()) (void)log_->open_file(env_.log_path);
   if (env_.listener.on_log)
     log_->set_sink([this](const LogLine& line) { env_.listener.on_log(name(), line); });
-  sa::MemoryOptions options;
-  options.logger = log_.get();
-  auto memory = std::make_unique<sa::MemoryBackend>(env_.loop, env_.loop, kernel_rng_, options);
-  memory_ = memory.get();
-  faults_ = std::make_unique<sa::FaultInjector>(std::move(memory), log_.get());
+  observer_ = std::make_unique<Observer>(*this);
+}
+
+Status RefHost::open_backend() {
+  std::unique_ptr<sa::SaBackend> base;
+  if (host_.sa_backend == SaBackendKind::kXfrm) {
+    TRY_ASSIGN(base, env_.make_kernel_backend(log_.get()));
+  } else {
+    sa::MemoryOptions options;
+    options.logger = log_.get();
+    auto memory = std::make_unique<sa::MemoryBackend>(env_.loop, env_.loop, kernel_rng_, options);
+    memory_ = memory.get();
+    base = std::move(memory);
+  }
+  base_ = base.get();
+  faults_ = std::make_unique<sa::FaultInjector>(std::move(base), log_.get());
   recorder_ = std::make_unique<RecordingBackend>(*faults_, env_.loop, faults_.get());
   recorder_->set_listener([this](size_t index) {
     if (env_.listener.on_backend) env_.listener.on_backend(name(), recorder_->events()[index]);
@@ -259,7 +275,7 @@ RefHost::RefHost(const Host& host, RefHostEnv env, RefConfig config)
     if (engine_) engine_->on_expire(e);
     if (engine_v1_) engine_v1_->on_expire(e);
   });
-  observer_ = std::make_unique<Observer>(*this);
+  return {};
 }
 
 RefHost::~RefHost() {
@@ -444,6 +460,9 @@ Status RefHost::misbehave(const std::vector<Impairment>& impairments, const std:
 
 Status RefHost::traffic(const std::string& conn, const TrafficSpec& t) {
   if (!engine_) return Error(ErrorCode::kState, "host '" + name() + "' is not running");
+  if (!memory_)
+    return Error(ErrorCode::kUnsupported, "host '" + name() + "': traffic is accounted on the memory backend; "
+                                          "the kernel's XFRM counts real packets only");
   std::vector<sa::SaKey> keys;
   auto installed = memory_->list_sas();
   auto listed = engine_->list_sas();
@@ -494,8 +513,13 @@ BackendSnapshot RefHost::backend(Time now) const {
 }
 
 std::string RefHost::sa_dump() const {
-  return "# ip -s xfrm state\n" + memory_->dump_state() + "\n# ip xfrm policy\n" +
-         memory_->dump_policy();
+  if (memory_)
+    return "# ip -s xfrm state\n" + memory_->dump_state() + "\n# ip xfrm policy\n" + memory_->dump_policy();
+  // The kernel's tables as its XFRM dumps list them.
+  sa::DumpOptions o;
+  o.time_style = sa::DumpOptions::TimeStyle::kUtcDate;
+  return "# ip -s xfrm state (kernel)\n" + sa::format_sas(base_->list_sas(), o) + "\n# ip xfrm policy (kernel)\n" +
+         sa::format_policies(base_->list_policies());
 }
 
 std::vector<Endpoint> listen_endpoints(const Host& host) {

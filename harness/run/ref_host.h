@@ -37,6 +37,10 @@ struct RefHostEnv {
   std::function<Result<std::unique_ptr<net::Transport>>()> make_transport;
   std::string log_path;  // <host>.log; empty: in memory only
   HostListener listener;
+  // netns mode: the kernel's SA backend (XFRM) in the host's namespace, for hosts with
+  // "sa_backend": "xfrm", logging to the given logger. Empty in sim mode, where such hosts
+  // cannot run.
+  std::function<Result<std::unique_ptr<sa::SaBackend>>(Logger* log)> make_kernel_backend;
 };
 
 // The IKEv1 engine's first reqid: the IKEv2 engine numbers from 1 on the same backend.
@@ -79,6 +83,9 @@ class RefHost final : public ScenarioHost {
  private:
   class Observer;
   RefHost(const Host& host, RefHostEnv env, RefConfig config);
+  // The SA backend chain: memory (sim mode and "sa_backend": "memory") or the kernel's, under
+  // the fault injector and the recorder.
+  Status open_backend();
   void on_datagram(const net::Datagram& d);
   Status add_connection_impairments();
   bool is_v1_conn(const std::string& conn) const;
@@ -92,7 +99,8 @@ class RefHost final : public ScenarioHost {
   SeededRandom engine_rng_;
   SeededRandom kernel_rng_;
   std::unique_ptr<HostLog> log_;
-  sa::MemoryBackend* memory_ = nullptr;  // owned by faults_
+  sa::MemoryBackend* memory_ = nullptr;  // owned by faults_; null on the kernel's backend
+  sa::SaBackend* base_ = nullptr;        // the memory or kernel backend, owned by faults_
   std::unique_ptr<sa::FaultInjector> faults_;
   std::unique_ptr<RecordingBackend> recorder_;
   std::unique_ptr<Observer> observer_;

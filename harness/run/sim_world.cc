@@ -179,7 +179,7 @@ Result<std::unique_ptr<ScenarioHost>> SimWorld::make_host(const Host& h, HostLis
   Duration wall = wall_offset_;
   if (wall == Duration{0})
     wall = std::chrono::duration_cast<Duration>(std::chrono::system_clock::now().time_since_epoch());
-  RefHostEnv env{loop_, seed_, wall, {}, {}, std::move(listener)};
+  RefHostEnv env{loop_, seed_, wall, {}, {}, std::move(listener), {}};
   std::string host_name = h.name;
   std::vector<IpAddress> addresses = h.addresses;
   env.make_transport = [this, host_name, addresses]() -> Result<std::unique_ptr<net::Transport>> {

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 
@@ -117,6 +119,24 @@ TEST(NetnsRun, CookieFloodSpoofsFromTheRouter) {
   }
   EXPECT_EQ(from_flood, 50u);
   EXPECT_GE(unrouted, 40u);
+  expect_no_namespaces_left();
+}
+
+// A reference host on the kernel's XFRM: this kernel refuses ESP, which is seed 002 for real
+// (on a kernel with ESP the scenario is skipped with the reason).
+TEST(NetnsRun, XfrmBackendMeetsTheKernel) {
+  if (auto why = netns_unavailable()) GTEST_SKIP() << *why;
+  std::string dir = temp_dir("xfrm") + "/xfrm-install-fail";
+  auto r = run_netns(load("netns/xfrm-install-fail.json"), options(dir, RefHostMode::kInProcess));
+  if (kernel_has_esp()) {
+    EXPECT_EQ(r.status, reports::kSkipped);
+    EXPECT_NE(r.error.find("installs ESP"), std::string::npos) << r.error;
+    return;
+  }
+  expect_passed(r);
+  std::ifstream log(dir + "/sun.log");
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("Protocol not supported (errno 93)"), std::string::npos);
   expect_no_namespaces_left();
 }
 
