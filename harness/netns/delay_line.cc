@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 
+#include "engine/base/text.h"
 #include "harness/netns/scenario_loop.h"
 #include "pcaps/src/frame.h"
 
@@ -37,12 +37,12 @@ std::string DelayLine::prefix_for(size_t from, size_t to) {
 std::optional<std::pair<size_t, size_t>> DelayLine::parse_prefix(std::string_view prefix) {
   if (prefix.substr(0, kPrefixTag.size()) != kPrefixTag) return std::nullopt;
   std::string_view rest = prefix.substr(kPrefixTag.size());
-  size_t from = 0, to = 0;
-  auto a = std::from_chars(rest.data(), rest.data() + rest.size(), from);
-  if (a.ec != std::errc() || a.ptr == rest.data() + rest.size() || *a.ptr != ' ') return std::nullopt;
-  auto b = std::from_chars(a.ptr + 1, rest.data() + rest.size(), to);
-  if (b.ec != std::errc() || b.ptr != rest.data() + rest.size() || b.ptr == a.ptr + 1) return std::nullopt;
-  return std::pair{from, to};
+  size_t space = rest.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  auto from = parse_uint<size_t>(rest.substr(0, space));
+  auto to = parse_uint<size_t>(rest.substr(space + 1));
+  if (!from || !to) return std::nullopt;
+  return std::pair{*from, *to};
 }
 
 Result<std::unique_ptr<DelayLine>> DelayLine::open(const std::string& router_ns, uint16_t group) {

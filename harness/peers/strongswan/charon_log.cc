@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <utility>
+
+#include "engine/base/text.h"
 
 namespace ikesuite::peers {
 namespace {
@@ -13,15 +14,6 @@ using harness::IpsecProtocol;
 using harness::SaOp;
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
-template <typename T>
-std::optional<T> parse_uint(std::string_view s, int base = 10) {
-  if (s.empty()) return std::nullopt;
-  T v{};
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
 
 std::optional<int> digits(std::string_view s, size_t pos, size_t n) {
   if (pos + n > s.size()) return std::nullopt;

@@ -1,8 +1,9 @@
 #include "harness/peers/strongswan/swanctl_sas.h"
 
-#include <charconv>
 #include <optional>
 #include <string>
+
+#include "engine/base/text.h"
 
 namespace ikesuite::peers {
 namespace {
@@ -11,15 +12,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
-}
-
-template <typename T>
-std::optional<T> parse_uint(std::string_view s, int base = 10) {
-  if (s.empty()) return std::nullopt;
-  T v{};
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
 }
 
 }  // namespace
