@@ -58,7 +58,8 @@ Result<std::unique_ptr<DelayLine>> DelayLine::open(const std::string& router_ns,
       ++self->skipped_;
       return;
     }
-    self->batch_.push_back(Datagram{t, path->first, path->second, Bytes(rec->packet.begin(), rec->packet.end())});
+    self->batch_.push_back(Datagram{rec->timestamp.value_or(t), path->first, path->second,
+                                    Bytes(rec->packet.begin(), rec->packet.end())});
   };
   auto opened = in_netns(router_ns, [&]() -> Result<void> {
     TRY_ASSIGN(line->capture_, pcap::PcapCapture::open(co));

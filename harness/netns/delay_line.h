@@ -39,7 +39,9 @@ inline constexpr uint16_t kDelayLineGroup = 1;
 class DelayLine {
  public:
   struct Datagram {
-    Time seen{0};  // when the forward hook logged it (Unix scale)
+    // When it entered the router (the kernel's receive stamp), or else when the harness read
+    // it (Unix scale).
+    Time seen{0};
     size_t from = 0;
     size_t to = 0;  // host indices in the scenario
     Bytes packet;   // the IP packet

@@ -386,7 +386,7 @@ Result<Bytes> build_udp_frame(const Endpoint& src, const Endpoint& dst, ByteView
 Result<NflogRecord> decode_nflog(ByteView frame) {
   // nflog_hdr: family, version (0), resource id (network order); then TLVs of a 16-bit length
   // (header included) and a 16-bit type, each padded to a multiple of 4 octets.
-  constexpr uint16_t kPayload = 9, kPrefix = 10;
+  constexpr uint16_t kTimestamp = 3, kPayload = 9, kPrefix = 10;
   wire::Reader r(frame);
   NflogRecord rec;
   TRY_ASSIGN(rec.family, r.u8());
@@ -408,6 +408,14 @@ Result<NflogRecord> decode_nflog(ByteView frame) {
     size_t pad = (4 - length % 4) % 4;
     if (r.remaining() > 0) TRY_IN(r.skip(std::min(pad, r.remaining())), "NFLOG TLV padding");
     if (type == kPayload) rec.packet = value;
+    if (type == kTimestamp) {
+      // nfulnl_msg_packet_timestamp: seconds and microseconds, 64 bits each, network order.
+      wire::Reader t(value, at + 4);
+      TRY_ASSIGN(uint64_t sec, t.u64());
+      TRY_ASSIGN(uint64_t usec, t.u64());
+      if (sec < (1ull << 40) && usec < 1000000)
+        rec.timestamp = Time(std::chrono::seconds(sec) + std::chrono::microseconds(usec));
+    }
     if (type == kPrefix) {
       std::string_view text(reinterpret_cast<const char*>(value.data()), value.size());
       rec.prefix = std::string(text.substr(0, text.find('\0')));

@@ -15,6 +15,7 @@
 #include "engine/base/bytes.h"
 #include "engine/base/ip.h"
 #include "engine/base/result.h"
+#include "engine/base/time.h"
 
 namespace ikesuite::pcap {
 
@@ -95,6 +96,9 @@ struct NflogRecord {
   uint16_t group = 0;    // the log group (resource id)
   std::string prefix;    // the rule's log prefix, "" without one
   ByteView packet;       // the IP packet (NFULA_PAYLOAD); empty when the record has none
+  // The packet's own receive time (NFULA_TIMESTAMP, since the Unix epoch), when the kernel
+  // had one: libpcap stamps NFLOG records with the time it read them.
+  std::optional<Time> timestamp;
 };
 Result<NflogRecord> decode_nflog(ByteView frame);
 
