@@ -255,19 +255,33 @@ void NetnsWorld::take(DelayLine::Datagram d) {
   auto rng = path_rngs_.find({d.from, d.to});
   if (rng == path_rngs_.end()) rng = path_rngs_.emplace(std::pair{d.from, d.to}, net::path_stream(seed_, from, to)).first;
   std::vector<net::CopyPlan> copies = net::plan_copies(imp, rng->second);
+  auto decoded = pcap::decode_frame(pcap::LinkType::Raw, d.packet);
+  Bytes payload;
+  if (decoded.ok() && decoded->kind == pcap::FrameKind::kUdp) payload.assign(decoded->payload.begin(), decoded->payload.end());
   Time now_real = real.now();
   for (const auto& c : copies) {
     Duration wait = d.seen + c.delay - now_real;
     if (wait < Duration::zero()) wait = Duration::zero();
-    loop.schedule(wait, [this, packet = d.packet] {
+    loop.schedule(wait, [this, packet = d.packet, from, to, payload] {
       if (!delay_line_) return;
+      // A receiver that went down while the datagram was on its way does not get it (the
+      // simulated network checks the receiver when a datagram arrives).
+      if (topology_->host_down(to)) {
+        auto f = std::find_if(in_flight_.begin(), in_flight_.end(),
+                              [&](const InFlight& x) { return x.from == from && x.payload == payload; });
+        if (f != in_flight_.end()) {
+          net::WireEvent e = event_of(*f, net::Fate::kDropped);
+          e.reason = net::DropReason::kHostDown;
+          trace_->on_wire(e);
+          in_flight_.erase(f);
+        }
+        return;
+      }
       if (Status st = delay_line_->send(packet); !st.ok()) fail(st.error().message());
     });
   }
-  auto decoded = pcap::decode_frame(pcap::LinkType::Raw, d.packet);
-  if (!decoded.ok() || decoded->kind != pcap::FrameKind::kUdp) return;
-  planned_.push_back(Planned{d.seen - loop.origin(), from, Bytes(decoded->payload.begin(), decoded->payload.end()),
-                             std::move(copies)});
+  if (payload.empty()) return;
+  planned_.push_back(Planned{d.seen - loop.origin(), from, std::move(payload), std::move(copies)});
 }
 
 void NetnsWorld::match_planned() {

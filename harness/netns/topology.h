@@ -91,6 +91,7 @@ class Topology {
   // Network conditions (timeline actions). Each call rewrites the router's rules. A path is
   // from one host to another.
   Status set_host_down(const std::string& host, bool down);
+  bool host_down(const std::string& host) const { return down_hosts_.count(host) > 0; }
   Status set_path_down(const std::string& from, const std::string& to, bool down);
   Status set_path_mtu(const std::string& from, const std::string& to, std::optional<uint32_t> mtu);
   Status set_path_loss(const std::string& from, const std::string& to, double loss);

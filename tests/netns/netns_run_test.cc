@@ -101,6 +101,31 @@ TEST(NetnsRun, DuplicatingLinkRunsOnTheDelayLine) {
   expect_no_namespaces_left();
 }
 
+// A receiver that goes down while a datagram sits on the delay line does not get it, as the
+// simulated network checks the receiver on arrival.
+TEST(NetnsRun, DelayLineDropsForAReceiverThatWentDown) {
+  if (auto why = netns_unavailable()) GTEST_SKIP() << *why;
+  std::string dir = temp_dir("hostdown") + "/duplicating-link";
+  Scenario s = load("ikev2/duplicating-link.json");
+  ASSERT_FALSE(s.network.links.empty());
+  s.network.links[0].params.delay = seconds(2);
+  s.network.links[0].params.duplicate = 0.0;
+  Action down;
+  down.kind = ActionKind::kHostDown;
+  down.host = "sun";
+  down.at.offset = seconds(1);
+  s.timeline.push_back(down);
+  s.duration = seconds(3);
+  s.expect.clear();
+  auto r = run_netns(s, options(dir, RefHostMode::kInProcess));
+  EXPECT_EQ(r.status, reports::kPassed) << r.error;
+  ASSERT_FALSE(r.messages.empty());
+  EXPECT_EQ(r.messages[0].summary.rfind("IKE_SA_INIT request 0", 0), 0u) << r.messages[0].summary;
+  EXPECT_EQ(r.messages[0].fate, "dropped");
+  EXPECT_NE(r.messages[0].note.find("host-down"), std::string::npos) << r.messages[0].note;
+  expect_no_namespaces_left();
+}
+
 // A flood's spoofed requests leave the router with their spoofed sources; the answers to them
 // are dropped there (no route), as in sim mode.
 TEST(NetnsRun, CookieFloodSpoofsFromTheRouter) {
